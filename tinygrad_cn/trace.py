@@ -1,0 +1,264 @@
+"""The step tracer: the textbook's accumulation sequences, read off the engine's own sweeps.
+
+For a scalar graph it returns, as data, what NNDL §5.4 (published §4.5.3) writes out by hand:
+- ``chain(f, w)``: the local derivatives along each path from f down to w (eqs. 5.64–5.67);
+- ``forward_steps(f, w)``: ∂h_k/∂w = Σ ∂h_k/∂h_j · ∂h_j/∂w over h_k's inputs, in the order the
+  forward sweep computes them (eqs. 5.69–5.74);
+- ``reverse_steps(f)``: ∂f/∂h_k = Σ ∂f/∂h_j · ∂h_j/∂h_k over h_k's consumers, in the order the
+  reverse sweep computes them (eqs. 5.75–5.79).
+Totals are the engine's tangents and cotangents; each local derivative ∂h_j/∂h_k is the op's jvp
+rule applied to a unit tangent.
+"""
+import html
+import unicodedata
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .autodiff import forward_sweep_ids, reverse_sweep, toposort
+from .tensor import Tensor, no_grad
+
+
+@dataclass
+class Term:
+    """One product of the chain rule: ``factor`` (∂h_j/∂w or ∂f/∂h_j) × ``local`` = ``product``."""
+    other: str      # the input (forward) or the consumer (reverse) this term comes through
+    factor: float
+    local: float
+    product: float
+
+
+@dataclass
+class Step:
+    """One line of an accumulation sequence: ``total`` = Σ term.product.
+
+    Forward (``mode="forward"``): total = ∂node/∂``var``, terms over the node's inputs.
+    Reverse (``mode="reverse"``): total = ∂``var``/∂node, terms over the node's consumers.
+    """
+    node: str
+    expr: str       # how the node was computed, e.g. "h2 = h1 + b" ("w" for a leaf)
+    value: float
+    total: float
+    terms: list
+    mode: str
+    var: str        # w (forward) or f (reverse)
+    tensor: object = field(default=None, repr=False, compare=False)   # the node itself
+
+    def equation(self):
+        """The line as the textbook writes it, e.g. ``∂h2/∂w = ∂h2/∂h1 · ∂h1/∂w = 1 × 1 = 1``;
+        a term through w itself (forward) or f itself (reverse) is just the local derivative."""
+        v = self.var
+        if self.mode == "forward":
+            lhs = f"∂{self.node}/∂{v}"
+            chain = [f"∂{self.node}/∂{t.other}" + ("" if t.other == v else f" · ∂{t.other}/∂{v}")
+                     for t in self.terms]
+            nums = [_num(t.local) + ("" if t.other == v else f" × {_num(t.factor)}") for t in self.terms]
+        else:
+            lhs = f"∂{v}/∂{self.node}"
+            chain = [("" if t.other == v else f"∂{v}/∂{t.other} · ") + f"∂{t.other}/∂{self.node}"
+                     for t in self.terms]
+            nums = [("" if t.other == v else f"{_num(t.factor)} × ") + _num(t.local) for t in self.terms]
+        total = _num(self.total, parens=False)
+        if not self.terms or chain == [lhs]:
+            return f"{lhs} = {total}"
+        return f"{lhs} = {' + '.join(chain)} = {' + '.join(nums)} = {total}"
+
+
+def _num(v, parens=True):
+    text = f"{v + 0.0:.6g}"                     # + 0.0 prints −0 as 0
+    return f"({text})" if parens and v < 0 else text
+
+
+# how a node is written in the expression column; other ops print as op(a, b)
+_INFIX = {"add": "{} + {}", "sub": "{} − {}", "mul": "{} · {}", "div": "{} / {}", "neg": "−{}",
+          "pow": "{}^{}", "matmul": "{} @ {}", "identity": "{}"}
+
+
+def _arg_name(t, names):
+    """A node's name; an unnamed constant prints its value (the 1 in h5 = h4 + 1)."""
+    if _unnamed(t) and t._op is None and not t.requires_grad:
+        return _num(t.item(), parens=False) if t.size == 1 else names[id(t)]
+    return names[id(t)]
+
+
+def _expression(node, names):
+    if node._op is None:
+        return names[id(node)]
+    args = [_arg_name(i, names) for i in node._inputs]
+    fmt = _INFIX.get(node._op.name)
+    rhs = fmt.format(*args) if fmt else f"{node._op.name}({', '.join(args)})"
+    return f"{names[id(node)]} = {rhs}"
+
+
+def _unnamed(t):
+    return t.name is None or str(t.name) == ""
+
+
+def reading_order(order):
+    """``order`` (topological) re-sorted by depth, the way the forward pass reads: an op at depth d
+    (1 + the deepest of its inputs) comes after every op of smaller depth, and a leaf comes just
+    before the first op that uses it (inputs left to right). Still topological; it fixes the
+    numbering v1, v2, … (``node_names``) and the order ``draw`` lays nodes out in."""
+    pos = {id(t): k for k, t in enumerate(order)}
+    depth, first_use = {}, {}
+    for k, t in enumerate(order):
+        if t._op is None:
+            depth[id(t)] = 0
+            continue
+        d = 1 + max(depth[id(x)] for x in t._inputs)
+        depth[id(t)] = d
+        for a, x in enumerate(t._inputs):
+            if x._op is None:
+                first_use[id(x)] = min(first_use.get(id(x), (d, k, a)), (d, k, a))
+
+    def key(t):
+        if t._op is None:
+            d, k, a = first_use.get(id(t), (0, pos[id(t)], 0))
+            return (d, 0, k, a)
+        return (depth[id(t)], 1, pos[id(t)], 0)
+    return sorted(order, key=key)
+
+
+def node_names(roots):
+    """Each node's name, as a dict ``id(tensor) → name``, for every tensor in the graph of
+    ``roots`` (a Tensor, or a list of them, e.g. a topological order) including constant inputs:
+    the user's name (``tensor.named("h1")``), else ``v1, v2, …`` numbered in reading order
+    (``reading_order``: the order the forward pass computes them), skipping names already in use.
+
+    The step tables (``forward_table``, ``reverse_table``, ``chain``) and the drawings
+    (``tinygrad_cn.viz.draw``, ``frames``) all name nodes with it, so a table row and a box of the
+    drawing call the same node by the same name."""
+    roots = [roots] if isinstance(roots, Tensor) else list(roots)
+    order = reading_order(toposort(roots, constants=True))
+    used = {str(t.name) for t in order if not _unnamed(t)}
+    names, k = {}, 1
+    for t in order:
+        if not _unnamed(t):
+            names[id(t)] = str(t.name)
+            continue
+        while f"v{k}" in used:
+            k += 1
+        names[id(t)] = f"v{k}"
+        k += 1
+    return names
+
+
+def _scalar_order(output):
+    order = toposort([output])
+    big = [n for n in order if n.size != 1]
+    if big:
+        raise ValueError(f"step tables need a graph of scalars; a node has shape {big[0].shape}")
+    return order
+
+
+def local_derivative(node, i):
+    """∂node/∂(its input i) at the recorded values: the op's jvp rule applied to a unit tangent."""
+    inp = node._inputs[i]
+    with no_grad():
+        one = Tensor._make(np.ones(inp.shape, inp.dtype))
+        return node._op.jvp[i](one, node, *node._inputs, **node._kw).item()
+
+
+def forward_steps(output, wrt):
+    """Forward accumulation of ∂·/∂wrt (NNDL eqs. 5.69–5.74), one Step per node that depends on
+    ``wrt``, in topological order."""
+    order = _scalar_order(output)
+    names = node_names(output)
+    tan = forward_sweep_ids(order, {id(wrt): Tensor._make(np.ones(wrt.shape, wrt.dtype))})
+    steps = []
+    for node in order:
+        if node is wrt or id(node) not in tan:
+            continue
+        terms = [Term(names[id(inp)], tan[id(inp)].item(), local_derivative(node, i), 0.0)
+                 for i, inp in enumerate(node._inputs) if id(inp) in tan]
+        for t in terms:
+            t.product = t.factor * t.local
+        steps.append(Step(names[id(node)], _expression(node, names), node.item(),
+                          tan[id(node)].item(), terms, "forward", names[id(wrt)], node))
+    return steps
+
+
+def reverse_steps(output):
+    """Reverse accumulation of ∂output/∂· (NNDL eqs. 5.75–5.79), one Step per node, from the
+    output back to the leaves that require grad."""
+    order = _scalar_order(output)
+    names = node_names(output)
+    leaves = {id(n) for n in order if n._op is None}
+    seed = Tensor._make(np.ones(output.shape, output.dtype))
+    cot = reverse_sweep(order, {id(output): seed}, targets=leaves, keep_all=True)
+    consumers = {id(n): [] for n in order}
+    for node in order:
+        for i, inp in enumerate(node._inputs or ()):
+            if inp.requires_grad:
+                consumers[id(inp)].append((node, i))
+    steps = []
+    for node in reversed(order):
+        terms = []
+        for user, i in consumers[id(node)]:
+            factor, local = cot[id(user)].item(), local_derivative(user, i)
+            terms.append(Term(names[id(user)], factor, local, factor * local))
+        steps.append(Step(names[id(node)], _expression(node, names), node.item(),
+                          cot[id(node)].item(), terms, "reverse", names[id(output)], node))
+    return steps
+
+
+def chain(output, wrt):
+    """Every path from ``output`` down to ``wrt`` as a list of (node, input, ∂node/∂input): the
+    factors of eq. 5.64, whose products summed over paths give ∂output/∂wrt."""
+    names = node_names(output)
+    paths, stack = [], [(output, [])]
+    while stack:
+        node, path = stack.pop()
+        if node is wrt:
+            paths.append(path)
+            continue
+        for i, inp in enumerate(node._inputs or ()):
+            if inp.requires_grad:
+                stack.append((inp, path + [(names[id(node)], names[id(inp)], local_derivative(node, i))]))
+    return paths
+
+
+# ---- the step tables: text, Markdown, HTML --------------------------------------------------------
+def forward_table(output, wrt, fmt="text"):
+    """The forward-mode accumulation table (eqs. 5.69–5.74): node, expression, value, local
+    derivatives ∂node/∂input, and ∂node/∂wrt with its chain-rule product."""
+    steps = forward_steps(output, wrt)
+    var = steps[0].var if steps else "w"
+    rows = [[s.node, s.expr, _num(s.value, False),
+             ", ".join(f"∂{s.node}/∂{t.other} = {_num(t.local, False)}" for t in s.terms),
+             s.equation().split(" = ", 1)[1]] for s in steps]
+    return _table(["node", "expression", "value", "local derivative", f"∂node/∂{var}"], rows, fmt)
+
+
+def reverse_table(output, fmt="text"):
+    """The reverse-mode accumulation table (eqs. 5.75–5.79): node, expression, value, the
+    contribution ∂f/∂consumer · ∂consumer/∂node along each edge, and their sum ∂f/∂node (a sum of
+    several at fan-out)."""
+    steps = reverse_steps(output)
+    var = steps[0].var if steps else "f"
+    rows = [[s.node, s.expr, _num(s.value, False),
+             "; ".join(f"via {t.other}: {_num(t.factor)} × {_num(t.local)} = {_num(t.product, False)}"
+                       for t in s.terms) or "(seed)",
+             _num(s.total, False)] for s in steps]
+    return _table(["node", "expression", "value", "contributions along edges", f"∂{var}/∂node (sum)"],
+                  rows, fmt)
+
+
+def _width(text):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _table(headers, rows, fmt):
+    if fmt == "markdown":
+        cell = lambda c: c.replace("|", "\\|")                        # noqa: E731
+        lines = ["| " + " | ".join(map(cell, headers)) + " |", "|" + "---|" * len(headers)]
+        return "\n".join(lines + ["| " + " | ".join(map(cell, r)) + " |" for r in rows])
+    if fmt == "html":
+        tr = lambda cells, tag: "<tr>" + "".join(f"<{tag}>{html.escape(c)}</{tag}>" for c in cells) + "</tr>"  # noqa: E731
+        return "<table>\n" + "\n".join([tr(headers, "th")] + [tr(r, "td") for r in rows]) + "\n</table>"
+    if fmt != "text":
+        raise ValueError(f"table format must be 'text', 'markdown' or 'html', got {fmt!r}")
+    widths = [max(_width(r[i]) for r in [headers] + rows) for i in range(len(headers))]
+    pad = lambda c, w: c + " " * (w - _width(c))                     # noqa: E731
+    line = lambda r: "  ".join(pad(c, w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
+    return "\n".join([line(headers), "  ".join("-" * w for w in widths)] + [line(r) for r in rows])
