@@ -542,6 +542,13 @@ def test_infomax_logistic_rules_2_10_2_11():
     assert np.allclose(db1.data, 1 - 2 * y[0], rtol=1e-12)
 
 
+def test_infomax_logistic_rule_is_finite_far_in_the_tail():
+    unit = nn.AdaptiveLogistic(1)                      # α = 1, β = 0; y = σ(40) rounds to 1
+    da, db = unit.infomax_grad(np.array([[40.0]]))
+    assert np.isclose(da.item(), 1 + 40 * (1 - 2 * 1.0), rtol=1e-12)          # (2.10): 1/α + u(1 − 2y)
+    assert np.isclose(db.item(), -1.0, rtol=1e-12)                             # (2.11): 1 − 2y
+
+
 def test_infomax_tanh_rules_B4_B5():
     unit = _adaptive(nn.AdaptiveTanh)
     a, b = unit.alpha.data, unit.beta.data

@@ -703,6 +703,15 @@ def test_sigmoid_at_pm_1000(strict_numpy):
     assert np.all(np.isfinite(gg))
 
 
+def test_sigmoid_slope_does_not_round_to_zero_in_the_tail(strict_numpy):
+    # σ'(x) = e^{-x}/(1+e^{-x})² ≈ e^{-x} for large x; 1 − σ(x) is exactly 0 in float64 from x ≈ 36.7
+    x = np.array([40.0, -40.0, 700.0])
+    g = tg.grad(lambda u: tg.sigmoid(u).sum())(T(x)).data
+    np.testing.assert_allclose(g, np.exp(-np.abs(x)), rtol=1e-12)
+    logslope = tg.grad(lambda u: tg.log(tg.grad(lambda v: tg.sigmoid(v).sum())(u)).sum())(T(x)).data
+    np.testing.assert_allclose(logslope, -np.sign(x), rtol=1e-12)   # d/dx log σ'(x) = 1 − 2σ(x)
+
+
 def test_softplus_at_pm_1000(strict_numpy):
     y, g, t = _finite_value_grad_and_tangent(tg.softplus, BIG)
     np.testing.assert_allclose(y, [0.0, 1000.0], atol=1e-300)     # log(1+e^-1000) ≈ e^-1000; 1000 + log(1+e^-1000)

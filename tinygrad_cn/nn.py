@@ -719,7 +719,8 @@ class _Adaptive(Module):
             logistic: ∂H/∂α = 1/α + u(1 − 2y),   ∂H/∂β = 1 − 2y,
             tanh (B.4, B.5): ∂H/∂α = 1/α − 2uy,  ∂H/∂β = −2y,
         averaged over the batch. The rules ascend H: ``infomax_step`` adds lr times them.
-        A saturated unit (y rounding to 0 or 1) has slope 0 and log|∂y/∂u| = −inf."""
+        The logistic slope σ(t)σ(−t) stays positive for |t| < 745; tanh's 1 − y² rounds to 0 once
+        |αu + β| > 19, and a unit that saturated has log|∂y/∂u| = −inf."""
         u = u if isinstance(u, Tensor) else Tensor(u)
         if u.shape[-1:] != (self.num_features,):
             raise ValueError(f"{type(self).__name__}({self.num_features}).infomax_grad: u's last axis "
