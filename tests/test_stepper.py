@@ -182,6 +182,23 @@ def test_importing_tinygrad_cn_does_not_import_matplotlib():
     assert r.stdout.strip() == "False", r.stderr
 
 
+def test_pyplot_without_matplotlib_raises_or_gives_none_when_optional():
+    code = ("import sys; sys.modules['matplotlib'] = None\n"       # as if the 'plot' extra were missing
+            "from tinygrad_cn import plotting as p\n"
+            "print(p.pyplot(optional=True))\n"
+            "try:\n    p.pyplot()\nexcept ImportError as e:\n    print('ImportError', e)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                       env=dict(os.environ, PYTHONIOENCODING="utf-8"), encoding="utf-8")
+    lines = r.stdout.strip().splitlines()
+    assert "no figures" in lines[0] and "[plot]" in lines[0], r.stderr
+    assert lines[1] == "None" and lines[2].startswith("ImportError") and "[plot]" in lines[2]
+
+
+def test_table_row_aligns_chinese_by_terminal_columns():
+    assert tutorial.table_row(("方法", "ab"), (6, 3)) == "  方法  ab"        # 方法 takes 4 columns
+    assert tutorial.table_row((0.25, "误差项 δ"), (5, 10)) == " 0.25   误差项 δ"
+
+
 def test_label_falls_back_to_english_without_a_font_and_says_so_once():
     code = ("from tinygrad_cn import plotting as p;"
             "print(p.label('梯度', 'gradient'), p.label('误差', 'error'), sep='|')")

@@ -219,10 +219,17 @@ def cjk_font():
     return _state["font"]
 
 
-def pyplot():
+def pyplot(optional=False):
     """``matplotlib.pyplot``, with the Agg backend when there is no display and the Chinese font
-    configured if one is available. ImportError (saying how to install it) without matplotlib."""
-    matplotlib = _require_matplotlib()
+    configured if one is available. Without matplotlib: ImportError saying how to install it, or,
+    with ``optional=True`` (tutorials that still run without figures), a printed note and None."""
+    try:
+        matplotlib = _require_matplotlib()
+    except ImportError as e:
+        if not optional:
+            raise
+        _note(f"（不画图 no figures）{e}")
+        return None
     _choose_backend(matplotlib)
     font = cjk_font()
     if font is not None:

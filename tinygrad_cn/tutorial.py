@@ -36,7 +36,7 @@ from pathlib import Path
 
 from . import plotting
 
-__all__ = ["Cell", "parse", "read_cells", "render_markdown", "Stepper", "run", "main"]
+__all__ = ["Cell", "parse", "read_cells", "render_markdown", "table_row", "Stepper", "run", "main"]
 
 _MARKER = re.compile(r"^#\s?%%(?P<rest>.*)$")
 _KIND = re.compile(r"^\s*\[(?P<kind>[\w-]+)\]")
@@ -143,7 +143,14 @@ class _Style:
 
 
 def _width(text):
+    """Terminal columns of ``text``: a Chinese character (East Asian wide) takes two."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def table_row(cells, widths):
+    """One line of a text table: each cell right-aligned to its width in terminal columns, so
+    columns with Chinese text line up. ``print(table_row(("方法", 0.25), (8, 6)))``"""
+    return " ".join(" " * max(0, w - _width(str(c))) + str(c) for c, w in zip(cells, widths))
 
 
 def _inline(text, style):

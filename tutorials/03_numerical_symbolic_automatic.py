@@ -23,7 +23,6 @@
 # %%
 import math
 import sys
-import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +34,7 @@ except ImportError:  # not installed (no `pip install -e .`): run from the repos
     sys.path.insert(0, str(_root))
     import tinygrad_cn as tg
 from tinygrad_cn import plotting, symbolic
+from tinygrad_cn.tutorial import table_row
 from tinygrad_cn.textbook import sigmoid_example
 
 np.set_printoptions(precision=4, linewidth=100)
@@ -42,21 +42,7 @@ EPS = np.finfo(np.float64).eps  # machine epsilon ε = 2⁻⁵² ≈ 2.2e-16
 print(f"机器精度 ε = {EPS:.3e}，√ε = {math.sqrt(EPS):.2e}，∛ε = {EPS ** (1 / 3):.2e}")
 
 
-def table_row(cells, widths):
-    """Right-align each cell to its width in terminal columns (a Chinese character takes two)."""
-    out = []
-    for cell, width in zip(cells, widths):
-        text = str(cell)
-        used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-        out.append(" " * max(0, width - used) + text)
-    return " ".join(out)
-
-
-try:
-    plt = plotting.pyplot()
-except ImportError as e:  # matplotlib is an optional extra
-    plt = None
-    print("（不画图）", e)
+plt = plotting.pyplot(optional=True)   # None without matplotlib (the optional 'plot' extra)
 
 # %% [markdown]
 # ## 1. 数值微分：Δx 取多大？

@@ -28,7 +28,6 @@
 import os
 import sys
 import time
-import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -41,25 +40,12 @@ except ImportError:  # not installed (no `pip install -e .`): run from the repos
     import tinygrad_cn as tg
 from tinygrad_cn import functional as F
 from tinygrad_cn import init, nn, plotting
+from tinygrad_cn.tutorial import table_row
 
 QUICK = os.environ.get("TINYGRAD_CN_QUICK") == "1"
 np.set_printoptions(precision=4, linewidth=100)
 
-try:
-    plt = plotting.pyplot()
-except ImportError as e:  # matplotlib is an optional extra
-    plt = None
-    print("（不画图）", e)
-
-
-def table_row(cells, widths):
-    """Right-align each cell to its width in terminal columns (a Chinese character takes two)."""
-    out = []
-    for cell, width in zip(cells, widths):
-        text = str(cell)
-        used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-        out.append(" " * max(0, width - used) + text)
-    return " ".join(out)
+plt = plotting.pyplot(optional=True)   # None without matplotlib (the optional 'plot' extra)
 
 
 # %% [markdown]

@@ -31,7 +31,6 @@
 import os
 import sys
 import time
-import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +43,7 @@ except ImportError:  # not installed (no `pip install -e .`): run from the repos
     import tinygrad_cn as tg
 import tinygrad_cn.functional as F
 from tinygrad_cn import nn, optim, plotting
+from tinygrad_cn.tutorial import table_row
 
 np.set_printoptions(precision=4, suppress=True, linewidth=110)
 QUICK = os.environ.get("TINYGRAD_CN_QUICK") == "1"
@@ -54,21 +54,7 @@ LONG_BUDGET = 50_000  # how long we wait for the nets stuck on the plateau (sect
 print("快速模式（TINYGRAD_CN_QUICK=1）" if QUICK else "完整实验", f"：种子 {SEEDS[0]}–{SEEDS[-1]}，每次最多 {BUDGET} 次遍历")
 
 
-def table_row(cells, widths):
-    """Right-align each cell to its width in terminal columns (a Chinese character takes two)."""
-    out = []
-    for cell, width in zip(cells, widths):
-        text = str(cell)
-        used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-        out.append(" " * max(0, width - used) + text)
-    return " ".join(out)
-
-
-try:
-    plt = plotting.pyplot()
-except ImportError as e:  # matplotlib is an optional extra
-    plt = None
-    print("（不画图）", e)
+plt = plotting.pyplot(optional=True)   # None without matplotlib (the optional 'plot' extra)
 
 # %% [markdown]
 # ## 1. 任务：6 位输入是否关于中点镜像对称

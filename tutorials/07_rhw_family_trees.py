@@ -48,11 +48,7 @@ QUICK = os.environ.get("TINYGRAD_CN_QUICK") == "1"  # short version for the test
 np.set_printoptions(precision=3, suppress=True, linewidth=110)
 T_START = time.perf_counter()
 
-try:
-    plt = plotting.pyplot()
-except ImportError as e:  # matplotlib is an optional extra
-    plt = None
-    print("（不画图）", e)
+plt = plotting.pyplot(optional=True)   # None without matplotlib (the optional 'plot' extra)
 print("快速模式 QUICK" if QUICK else "完整实验 full run")
 
 # %% [markdown]

@@ -51,11 +51,7 @@ from tinygrad_cn import plotting, viz
 QUICK = os.environ.get("TINYGRAD_CN_QUICK") == "1"
 np.set_printoptions(precision=4, suppress=True, linewidth=100)
 
-try:
-    plt = plotting.pyplot()
-except ImportError as e:  # matplotlib is an optional extra
-    plt = None
-    print("（不画图）", e)
+plt = plotting.pyplot(optional=True)   # None without matplotlib (the optional 'plot' extra)
 
 
 def show_graph(drawing, name):
