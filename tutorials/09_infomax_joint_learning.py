@@ -1,0 +1,757 @@
+# %% [markdown]
+# # 教程 09：信息最大化与"联合学习"——让激活函数自己适应输入，以及它为什么没有收敛
+#
+# 对应种子：《神经网络的联合学习猜想》（seed 000，2016 年的一篇学生报告）。它介绍了 Bell 和 Sejnowski 的
+# **信息最大化**（infomax）学习规则——生物学上叫神经元的**内在可塑性**（intrinsic plasticity）：
+# 不改突触权重，而是改神经元自己的非线性 y = σ(ax + b) 的斜率 a 和位置 b，让输出的熵最大。
+# 报告把它和误差反向传播"联合"起来训练一个 n-k-1 网络（图 3.1，公式 3.1–3.10），
+# 但作者自己说"算法没有良好的收敛结果（见图 4.1）……有待调试"。
+#
+# 这一篇分两部分：
+#
+# **第一部分（图 2.1，公式 2.1–2.11、附录 A、B）**：单个神经元，输入 x ~ N(μ, σ²)。
+#
+# 1. 规则 (2.6) 是"导数的导数"：∂/∂a log|∂y/∂x|。让引擎先求 ∂y/∂x、再对 a、b 求导，
+#    在随机点上和闭式解 (2.10)、(2.11)（logistic）以及 (B.4)、(B.5)（tanh）比对；
+# 2. 推出不动点：b* = −a*μ，a* = s*/σ，s* 是一个方程的根（s* ≈ 1.7488），并算出此时输出的微分熵 h*；
+# 3. 梯度上升，看曲线的斜率和中心怎样移到输入密度上、输出直方图怎样变平；熵（说清楚是哪一种熵）列表。
+#
+# **第二部分（§3、图 3.1、图 4.1）**：联合学习。权重用误差的梯度下降，α、β 用信息最大化规则 (3.9)、(3.10)。
+#
+# 4. 在一个输入挤在 1 附近的任务（§3 说的"输入的值都很接近 1"）和一个普通任务（moons）上，
+#    每种方法 10 个随机种子，比较 (a) 论文的联合学习、(a′) 只在隐藏层做信息最大化的联合学习、
+#    (b) 激活函数固定的普通反向传播、(c) 用误差梯度训练 α、β 的反向传播——重画图 4.1，给出最终误差表；
+# 5. 找出论文的版本为什么不收敛：量两个更新方向的夹角、输出单元的不动点、α 的尺度不变性与
+#    1/α 项带来的步长上限、学习率的量级，以及"修好"之后仍然存在的问题。
+#
+# 本文件可以直接 `python tutorials/09_infomax_joint_learning.py` 运行（完整实验，约 10 分钟），
+# 也可以用 `python -m tinygrad_cn.tutorial tutorials/09_infomax_joint_learning.py` 逐格执行。
+# 设环境变量 `TINYGRAD_CN_QUICK=1` 只跑缩小的版本（测试用，一分钟以内）；正文里的数字来自完整运行。
+# 每一个数字都有 `assert` 检查；画图需要可选的 matplotlib，没有装也能跑完（只是不画图）。
+
+# %%
+import math
+import os
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+
+try:
+    import tinygrad_cn as tg
+except ImportError:  # not installed (no `pip install -e .`): run from the repository checkout
+    _root = Path(globals().get("__file__", Path.cwd() / "_")).resolve().parent.parent
+    sys.path.insert(0, str(_root))
+    import tinygrad_cn as tg
+from tinygrad_cn import datasets, init, nn, plotting
+
+QUICK = os.environ.get("TINYGRAD_CN_QUICK") == "1"
+np.set_printoptions(precision=4, suppress=True, linewidth=110)
+T_START = time.perf_counter()
+
+
+def sig(t):
+    """The logistic function in NumPy (for the closed forms)."""
+    return 1 / (1 + np.exp(-t))
+
+
+def table_row(cells, widths):
+    """Right-align each cell to its width in terminal columns (a Chinese character takes two)."""
+    out = []
+    for cell, width in zip(cells, widths):
+        text = str(cell)
+        used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+        out.append(" " * max(0, width - used) + text)
+    return " ".join(out)
+
+
+try:
+    plt = plotting.pyplot()
+except ImportError as e:  # matplotlib is an optional extra
+    plt = None
+    print("（不画图）", e)
+print("快速模式 QUICK =", QUICK)
+
+# %% [markdown]
+# # 第一部分：一个神经元的信息最大化（seed 000 §2，图 2.1）
+#
+# ## 1. 规则是"导数的导数"
+#
+# 输出 y = h(x) 单调时，输出密度 f_y(y) = f_x(x)/|∂y/∂x|（公式 2.3），于是输出的熵
+#
+#     H(y) = E[ln|∂y/∂x|] − E[ln f_x(x)]                         （公式 2.5）
+#
+# 第二项是输入 x 的熵，和参数无关；最大化 H(y) 只要最大化第一项——**斜率的对数的平均**。
+# 梯度上升规则 (2.6)：
+#
+#     Δw ∝ ∂/∂w ln|∂y/∂x| = (∂y/∂x)⁻¹ · ∂/∂w (∂y/∂x)
+#
+# 这里要对一个**导数**再求导。对 logistic 单元 y = σ(ax + b)，附录 A 手推出
+#
+#     ∂H/∂a = 1/a + x(1 − 2y)        （公式 2.10）        ∂H/∂b = 1 − 2y        （公式 2.11）
+#
+# 对 tanh 单元 y = tanh(ax + b)，附录 B 推出
+#
+#     ∂H/∂a = 1/a − 2xy              （公式 B.4）         ∂H/∂b = −2y           （公式 B.5）
+#
+# 自动微分不需要这些手推：`tg.grad` 先算出 ∂y/∂x，**这个结果本身也被记录成计算图**，
+# 取对数后再对 a、b 做一次 `tg.grad` 就是规则 (2.6)。下面就这样写，在 200 个随机点 (a, b, x) 上
+# 和闭式解比对（a 也取负值：ln|a| 的导数仍是 1/a，规则照样成立）。
+
+# %%
+rng = np.random.default_rng(0)
+
+
+def log_slope(act):
+    """(a, b, x) -> ln|∂y/∂x| for y = act(a·x + b); ∂y/∂x is computed by the engine (tg.grad)."""
+    def f(a, b, x):
+        dydx = tg.grad(lambda x: act(a * x + b))(x)   # the derivative, recorded as a graph
+        return tg.log(tg.abs(dydx))
+    return f
+
+
+rule = {name: tg.grad(log_slope(act), argnums=(0, 1)) for name, act in
+        (("logistic", tg.sigmoid), ("tanh", tg.tanh))}           # derivative of the derivative
+
+P = 200
+a_pts = rng.uniform(0.2, 3.0, P) * rng.choice([-1, 1], P)
+b_pts, x_pts = rng.normal(0, 1.5, P), rng.normal(0, 2.0, P)
+worst = {"logistic": 0.0, "tanh": 0.0}
+for a, b, x in zip(a_pts, b_pts, x_pts):
+    y = sig(a * x + b)
+    da, db = rule["logistic"](a, b, x)
+    closed = (1 / a + x * (1 - 2 * y), 1 - 2 * y)                       # (2.10), (2.11)
+    worst["logistic"] = max(worst["logistic"], abs(da.item() - closed[0]), abs(db.item() - closed[1]))
+    y = np.tanh(a * x + b)
+    da, db = rule["tanh"](a, b, x)
+    closed = (1 / a - 2 * x * y, -2 * y)                                 # (B.4), (B.5)
+    worst["tanh"] = max(worst["tanh"], abs(da.item() - closed[0]), abs(db.item() - closed[1]))
+print("引擎 vs 闭式解，200 个随机点上的最大绝对误差:", worst)
+assert worst["logistic"] < 1e-12 and worst["tanh"] < 1e-12
+
+# %% [markdown]
+# 库里的 `tg.nn.AdaptiveLogistic` 和 `tg.nn.AdaptiveTanh` 把这件事做成了层：`infomax_grad(u)` 用同样的
+# "导数的导数"算出规则，并对一批样本（u 的行）取平均。种子 §3 用另一套名字：单元写成 h(u) = σ(αu + β)，
+# u 是净输入（§2 的 x），α、β 就是 §2 的 a、b。把 200 个随机点当成 200 个互不相干的单元，一次算完：
+
+# %%
+for cls, closed_form in ((nn.AdaptiveLogistic, lambda a, u, y: (1 / a + u * (1 - 2 * y), 1 - 2 * y)),
+                         (nn.AdaptiveTanh, lambda a, u, y: (1 / a - 2 * u * y, -2 * y))):
+    unit = cls(P)
+    unit.alpha.data, unit.beta.data = a_pts.copy(), b_pts.copy()
+    da, db = unit.infomax_grad(x_pts)                         # u of shape (P,): one sample per unit
+    y = unit(x_pts).data
+    ca, cb = closed_form(a_pts, x_pts, y)
+    print(f"{cls.__name__}.infomax_grad vs 闭式解: 最大误差 {max(np.abs(da.data - ca).max(), np.abs(db.data - cb).max()):.1e}")
+    assert np.allclose(da.data, ca, rtol=1e-12, atol=1e-12) and np.allclose(db.data, cb, rtol=1e-12, atol=1e-12)
+
+# %% [markdown]
+# ### 有唯一的最大值吗？
+#
+# 把一组样本 x₁…x_M 上的平均 H(a, b) = (1/M) Σ ln|∂y/∂x| 看成 (a, b) 的函数。对 logistic，
+# ln|∂y/∂x| = ln a + ln σ′(ax + b)，而 ln σ′(t) = −t − 2 ln(1 + e⁻ᵗ) 对 t 是凹的（二阶导 −2σ′(t) < 0），
+# t = ax + b 是 (a, b) 的线性函数，ln a 也是凹的——所以 H(a, b) 在 a > 0 上**严格凹**，最大值唯一，
+# 小步长的梯度上升从任何起点都会走到它。
+#
+# 引擎可以直接验证：`tg.hessian` 对 H 再求两次导（对 x 一次、对 (a, b) 两次，共三阶），
+# 和手算的 Hessian 比对，并检查两个特征值都是负的：
+#
+#     ∂²H/∂a² = −1/a² − 2·mean(x² σ′),   ∂²H/∂a∂b = −2·mean(x σ′),   ∂²H/∂b² = −2·mean(σ′)
+
+# %%
+xs = rng.normal(1.0, 2.0, 50)
+xs_t = tg.Tensor(xs)
+
+
+def H_mean(p):
+    """mean over the sample of ln|∂y/∂x| for y = σ(p[0]·x + p[1])."""
+    dydx = tg.grad(lambda x: tg.sum(tg.sigmoid(p[0] * x + p[1])))(xs_t)
+    return tg.mean(tg.log(tg.abs(dydx)))
+
+
+for a, b in [(1.0, 0.0), (0.3, -2.0), (4.0, 1.5)]:
+    Hess = tg.hessian(H_mean, np.array([a, b])).numpy()
+    sp = sig(a * xs + b) * (1 - sig(a * xs + b))
+    closed = np.array([[-1 / a**2 - 2 * np.mean(xs**2 * sp), -2 * np.mean(xs * sp)],
+                       [-2 * np.mean(xs * sp), -2 * np.mean(sp)]])
+    eig = np.linalg.eigvalsh((Hess + Hess.T) / 2)
+    print(f"(a, b) = ({a}, {b}):  Hessian 特征值 {eig}")
+    assert np.allclose(Hess, closed, rtol=1e-10, atol=1e-12) and np.all(eig < 0)
+
+# %% [markdown]
+# ## 2. 高斯输入的不动点：a* = 1.7488/σ，b* = −a*μ
+#
+# 输入 x ~ N(μ, σ²)，写 x = μ + σz（z 标准正态），s = aσ。两条规则的期望为零就是不动点：
+#
+# - (2.11)：E[1 − 2y] = 0。取 b = −aμ，则 y = σ(sz)，关于 z 对称，E[y] = 1/2 成立——
+#   **曲线最陡的点（中心 −b/a）落在输入密度的峰 μ 上**。
+# - (2.10)：1/a + E[x(1 − 2y)] = 0。代入 x = μ + σz，μ 那部分乘 E[1 − 2y] = 0 消掉，
+#   剩下 1/a = σ·E[z·tanh(sz/2)]（因为 2σ(t) − 1 = tanh(t/2)），即
+#
+#       1/s = E[z · tanh(sz/2)]，         再用 Stein 引理 E[z g(z)] = E[g′(z)]：   s² · E[σ′(sz)] = 1/2。
+#
+# 这个方程只含 s，和 μ、σ 都无关：不动点是 **a* = s*/σ，b* = −a*μ**，曲线的斜率按输入的标准差缩放，
+# 中心对准输入的均值。s* 没有初等闭式，下面用两种独立的数值积分求它（Gauss–Hermite 求积求第二个方程的根；
+# 再用梯形公式在细网格上检查第一个方程）。
+#
+# 顺便算出不动点处输出 y 在 [0, 1] 上的**微分熵**（differential entropy）
+# h* = H(x) + E[ln|∂y/∂x|] = ½ln(2πe) + ln s* + E[ln σ′(s*z)]——也和 μ、σ 无关。
+# [0, 1] 上微分熵的最大值是 0（均匀分布）；logistic 曲线不能把高斯正好变成均匀分布，差多少就看 h*。
+#
+# tanh 单元呢？tanh(t) = 2σ(2t) − 1，只差一个仿射变换，熵差一个常数 ln 2，所以 tanh 的不动点是
+# a* = s*/(2σ)，b* = −a*μ。
+
+# %%
+zq, wq = np.polynomial.hermite_e.hermegauss(120)      # ∫ f(z) e^{-z²/2} dz nodes
+wq = wq / wq.sum()                                     # expectations under N(0, 1)
+
+
+def log_sigma_prime(t):
+    """ln σ′(t) = −|t| − 2 ln(1 + e^{−|t|}), without overflow."""
+    return -np.abs(t) - 2 * np.log1p(np.exp(-np.abs(t)))
+
+
+def fixed_point_equation(s):
+    return s**2 * np.sum(wq * np.exp(log_sigma_prime(s * zq))) - 0.5
+
+
+lo, hi = 0.5, 5.0                                       # bisection
+assert fixed_point_equation(lo) < 0 < fixed_point_equation(hi)
+for _ in range(80):
+    mid = (lo + hi) / 2
+    lo, hi = (mid, hi) if fixed_point_equation(mid) < 0 else (lo, mid)
+S_STAR = (lo + hi) / 2
+H_STAR = 0.5 * math.log(2 * math.pi * math.e) + math.log(S_STAR) + np.sum(wq * log_sigma_prime(S_STAR * zq))
+
+zg = np.linspace(-12, 12, 200001)                      # independent check of 1/s = E[z tanh(sz/2)]
+phi = np.exp(-zg**2 / 2) / math.sqrt(2 * math.pi)
+rhs = np.trapezoid(zg * np.tanh(S_STAR * zg / 2) * phi, zg) if hasattr(np, "trapezoid") else \
+    np.trapz(zg * np.tanh(S_STAR * zg / 2) * phi, zg)
+h_grid = 0.5 * math.log(2 * math.pi * math.e) + math.log(S_STAR) + \
+    (np.trapezoid if hasattr(np, "trapezoid") else np.trapz)(log_sigma_prime(S_STAR * zg) * phi, zg)
+print(f"s* = {S_STAR:.6f}：1/s* = {1 / S_STAR:.8f}，E[z tanh(s*z/2)]（梯形公式）= {rhs:.8f}")
+print(f"h* = {H_STAR:.6f} nats（Gauss–Hermite），{h_grid:.6f}（梯形公式）；均匀分布的最大值是 0")
+assert abs(1 / S_STAR - rhs) < 1e-8 and abs(H_STAR - h_grid) < 1e-8
+assert abs(S_STAR - 1.7488) < 1e-4 and -0.0096 < H_STAR < -0.0094
+
+# %% [markdown]
+# s* ≈ 1.7488：logistic 单元在不动点上的斜率 a* = 1.7488/σ，输出微分熵 h* ≈ −0.0095 nats，
+# 只比均匀分布的最大值 0 少百分之一个 nat。（统计里常用 σ(1.702z) 近似标准正态的分布函数 Φ(z)；
+# 那是让两条曲线最接近，这里是让输出最均匀，所以数不同但很接近。）
+#
+# ## 3. 梯度上升：曲线移到输入密度上，输出直方图变平
+#
+# 五种输入分布 (μ, σ) 同时训练：把它们当作一个 `AdaptiveLogistic(5)` 层的 5 个单元（第 j 列的输入
+# 来自第 j 种分布），每步抽 500 个新样本，`infomax_step` 做一步梯度上升（库里的引擎规则）。
+# 前 2000 步学习率 0.2，后 500 步 0.02（小步长让随机梯度的抖动变小）。同样的输入也喂给一个
+# `AdaptiveTanh(5)`，检查 tanh 的不动点。起点都是种子规定的 α = 1，β = 0。
+# 因为 H_tanh(a, b) = H_logistic(2a, 2b) + ln 2，tanh 的曲率是 logistic 的 4 倍，它的学习率取 1/4
+# （用同样的学习率，tanh 会冲过头、饱和到 1 − y² 在浮点里等于 0，ln 0 = −∞）。
+#
+# 注意 (3, 0.5) 这一列：起点 y = σ(x) 在 x ∈ [2, 4] 上几乎全是 0.88–0.98，**饱和**——
+# 这正是 §3 担心的情形。
+
+# %%
+CONFIGS = [(0.0, 1.0), (2.0, 0.5), (-1.0, 2.0), (3.0, 0.5), (0.5, 0.25)]
+MU = np.array([c[0] for c in CONFIGS])
+SD = np.array([c[1] for c in CONFIGS])
+K = len(CONFIGS)
+STEPS1, STEPS2, BATCH1 = 2000, 500, 500
+SNAPSHOTS = [0, 10, 50, 200, 1000, STEPS1 + STEPS2]
+
+rng1 = np.random.default_rng(1)
+logi, tanh_unit = nn.AdaptiveLogistic(K), nn.AdaptiveTanh(K)
+snap = {}
+traj = []
+t0 = time.perf_counter()
+for t in range(STEPS1 + STEPS2 + 1):
+    if t in SNAPSHOTS:
+        snap[t] = (logi.alpha.data.copy(), logi.beta.data.copy())
+    if t % 25 == 0:
+        traj.append((t, logi.alpha.data * SD, (-logi.beta.data / logi.alpha.data - MU) / SD))
+    if t == STEPS1 + STEPS2:
+        break
+    x = MU + SD * rng1.standard_normal((BATCH1, K))
+    lr = 0.2 if t < STEPS1 else 0.02
+    logi.infomax_step(x, lr)
+    tanh_unit.infomax_step(x, lr / 4)        # H_tanh(a, b) = H_logistic(2a, 2b) + ln 2: 4× the curvature
+print(f"{STEPS1 + STEPS2} 步，用时 {time.perf_counter() - t0:.1f} s")
+
+a_fin, b_fin = logi.alpha.data, logi.beta.data
+at_fin, bt_fin = tanh_unit.alpha.data, tanh_unit.beta.data
+W = (12, 18, 14, 16, 18)
+print(table_row(("(μ, σ)", "a·σ（理论 1.7488）", "(中心−μ)/σ", "tanh 的 2a·σ", "tanh 的(中心−μ)/σ"), W))
+for j, (m_, s_) in enumerate(CONFIGS):
+    print(table_row((f"({m_:g}, {s_:g})", f"{a_fin[j] * s_:.4f}", f"{(-b_fin[j] / a_fin[j] - m_) / s_:+.4f}",
+                     f"{2 * at_fin[j] * s_:.4f}", f"{(-bt_fin[j] / at_fin[j] - m_) / s_:+.4f}"), W))
+assert np.all(np.abs(a_fin * SD / S_STAR - 1) < 0.03)                  # a* = s*/σ
+assert np.all(np.abs((-b_fin / a_fin - MU) / SD) < 0.05)               # centre −b/a = μ
+assert np.all(np.abs(2 * at_fin * SD / S_STAR - 1) < 0.03)             # tanh: a* = s*/(2σ)
+assert np.all(np.abs((-bt_fin / at_fin - MU) / SD) < 0.05)
+# with the learning rate divided by 4, the tanh unit walks the logistic unit's path, halved (exactly in
+# exact arithmetic; rounding differences of ~1e-5 accumulate over 2500 steps)
+assert np.allclose(2 * at_fin, a_fin, rtol=1e-3) and np.allclose(2 * bt_fin, b_fin, rtol=1e-3, atol=1e-3)
+
+# %% [markdown]
+# 五种分布、两种单元，都停在 a·σ ≈ 1.7488（tanh 是 2a·σ ≈ 1.7488）、中心 ≈ μ 的地方，和上一节推出的不动点一致
+# （误差在 3% 以内，来自随机梯度的抖动）。收敛快慢差别很大（见下图左下）：起点饱和的 (3, 0.5) 最慢——
+# a 和 b 必须沿着 b ≈ −aμ 这条窄谷一起走很远，|μ|/σ 越大谷越窄；σ 越小，a* = 1.7488/σ 越大，
+# 而规则 (2.10) 的 1/a 项越小，走得也越慢。
+#
+# ## 4. 输出熵：用直方图估计，说清楚是哪一种熵
+#
+# 把 [0, 1] 分成 B 个等宽的格子，p_i = 落在第 i 格的比例：
+#
+# - **离散熵** H_B = −Σ p_i ln p_i，最大值 ln B（每格一样多）。B = 20 时 ln 20 = 2.9957。
+# - **微分熵** h = −∫ f_y ln f_y dy 的估计是 H_B − ln B（格宽 1/B），最大值 0（[0,1] 上的均匀分布）。
+#   它有两个方向相反的偏差：格子把密度在格内抹平，抹平只会让熵变大，所以 H_B − ln B ≥ h（格子越细越接近）；
+#   用 M 个样本估计时，直方图的"插入"估计又偏小约 (B − 1)/(2M)。
+#
+# 不动点上输出的格子概率可以精确算：y = σ(s*z)，落在 (y₁, y₂) 的概率是 Φ(logit(y₂)/s*) − Φ(logit(y₁)/s*)，
+# 同样和 μ、σ 无关，所以 B = 20 时的"理论值"对每一行都一样。下表用 10⁶ 个新样本估计。
+
+# %%
+def erf_cdf(z):
+    """Φ(z), the standard normal CDF, elementwise (math.erf; ±inf allowed)."""
+    return 0.5 * (1 + np.vectorize(math.erf)(np.asarray(z) / math.sqrt(2)))
+
+
+def hist_entropy(y, bins):
+    p = np.histogram(y, bins=bins, range=(0, 1))[0] / y.size
+    p = p[p > 0]
+    return float(-(p * np.log(p)).sum())
+
+
+def exact_bin_entropy(bins, s=S_STAR):
+    edges = np.linspace(0, 1, bins + 1)
+    z = np.empty(bins + 1)
+    z[0], z[-1] = -np.inf, np.inf
+    z[1:-1] = np.log(edges[1:-1] / (1 - edges[1:-1])) / s
+    p = np.diff(erf_cdf(z))
+    return float(-(p * np.log(p)).sum())
+
+
+B, B_FINE, M_EVAL = 20, 1000, 10**6
+H20_FIXED = exact_bin_entropy(B)
+bias_fine = (B_FINE - 1) / (2 * M_EVAL)
+rng_eval = np.random.default_rng(2)
+W = (12, 14, 14, 18, 8, 20, 10)
+print(table_row(("(μ, σ)", "开始时 H_20", "结束时 H_20", "不动点 H_20(精确)", "ln 20", "h 估计(B=1000)", "h*"), W))
+rows_entropy = []
+for j, (m_, s_) in enumerate(CONFIGS):
+    x = m_ + s_ * rng_eval.standard_normal(M_EVAL)
+    H_start = hist_entropy(sig(x), B)                                  # α = 1, β = 0
+    y_end = sig(a_fin[j] * x + b_fin[j])
+    H_end, h_end = hist_entropy(y_end, B), hist_entropy(y_end, B_FINE) - math.log(B_FINE)
+    rows_entropy.append((H_start, H_end, h_end))
+    print(table_row((f"({m_:g}, {s_:g})", f"{H_start:.4f}", f"{H_end:.4f}", f"{H20_FIXED:.4f}",
+                     f"{math.log(B):.4f}", f"{h_end:+.4f}", f"{H_STAR:+.4f}"), W))
+H_start_all, H_end_all, h_end_all = np.array(rows_entropy).T
+print(f"结束时 H_20 / ln 20 = {np.round(H_end_all / math.log(B), 4)}；"
+      f"B = 1000、M = 10⁶ 时插入估计的偏差约 −(B−1)/(2M) = {-bias_fine:.4f}")
+assert abs(math.log(B) - 2.9957) < 1e-4 and abs(H20_FIXED - 2.9921) < 1e-4
+assert np.all(H_end_all >= 0.99 * math.log(B))                 # within 1 % of the maximum ln B
+assert np.all(np.abs(H_end_all - H20_FIXED) < 0.003)           # and at the fixed point's value
+assert np.all(np.abs(h_end_all - (H_STAR - bias_fine)) < 0.004)
+assert H_start_all[3] < 0.5 * math.log(B)                      # (3, 0.5) started saturated
+
+# %% [markdown]
+# 结束时 H_20 ≈ 2.992，是最大值 ln 20 = 2.9957 的 99.88%，和不动点的精确值 2.9921 吻合；
+# 细格子的估计给出微分熵 ≈ −0.010（扣掉约 −0.0005 的样本偏差后就是 h* = −0.0095），离最大值 0 只差百分之一个 nat。
+# 起点饱和的 (3, 0.5) 开始时 H_20 只有 1 左右：输出挤在 0.88–0.98 的几个格子里。
+#
+# 画出来就是种子的图 2.1：左上是 (3, 0.5) 的输入密度和不同迭代次数的曲线 σ(ax + b)——
+# 曲线向右平移、变陡，最陡的部分对准密度的峰；右上是输出直方图，从挤在右端变成几乎平的，
+# 虚线是不动点上的理论密度 f_y(y) = φ(logit(y)/s*) / (s*·y(1 − y))。
+
+# %%
+if plt is not None:
+    L = plotting.label
+    j = 3
+    fig, axes = plt.subplots(2, 2, figsize=(11, 7.5))
+    ax = axes[0, 0]
+    xg = np.linspace(MU[j] - 4 * SD[j], MU[j] + 4 * SD[j], 400)
+    ax.fill_between(xg, np.exp(-(xg - MU[j])**2 / (2 * SD[j]**2)) / (SD[j] * math.sqrt(2 * math.pi)),
+                    color="0.85", label=L("输入密度 f_x", "input density f_x"))
+    ax.set_xlabel("x")
+    ax.set_ylabel(L("密度", "density"))
+    ax2 = ax.twinx()
+    for t, c in zip(SNAPSHOTS, plt.cm.viridis(np.linspace(0, 0.9, len(SNAPSHOTS)))):
+        a_t, b_t = snap[t]
+        ax2.plot(xg, sig(a_t[j] * xg + b_t[j]), color=c, label=L(f"第 {t} 步", f"step {t}"))
+    ax2.set_ylabel("y = σ(ax + b)")
+    ax2.set_ylim(0, 1)
+    ax2.legend(loc="lower right", fontsize=8)
+    ax.set_title(L(f"曲线移到输入密度上（μ = {MU[j]:g}, σ = {SD[j]:g}）", f"the curve moves onto the density"))
+
+    ax = axes[0, 1]
+    x = MU[j] + SD[j] * rng_eval.standard_normal(200000)
+    ax.hist(sig(x), bins=B, range=(0, 1), density=True, alpha=0.5, label=L("第 0 步", "step 0"))
+    ax.hist(sig(a_fin[j] * x + b_fin[j]), bins=B, range=(0, 1), density=True, alpha=0.6,
+            label=L(f"第 {STEPS1 + STEPS2} 步", f"step {STEPS1 + STEPS2}"))
+    yg = np.linspace(0.002, 0.998, 400)
+    zz = np.log(yg / (1 - yg)) / S_STAR
+    ax.plot(yg, np.exp(-zz**2 / 2) / math.sqrt(2 * math.pi) / (S_STAR * yg * (1 - yg)), "k--",
+            label=L("不动点的理论密度", "fixed-point density"))
+    ax.set_ylim(0, 4)
+    ax.set_xlabel("y")
+    ax.set_ylabel(L("密度", "density"))
+    ax.legend(fontsize=8)
+    ax.set_title(L("输出直方图变平（20 格；纵轴截在 4）", "the output histogram flattens (20 bins; clipped at 4)"))
+
+    ts = np.array([r[0] for r in traj])
+    for k_, (m_, s_) in enumerate(CONFIGS):
+        axes[1, 0].plot(ts, [r[1][k_] for r in traj], label=f"μ={m_:g}, σ={s_:g}")
+        axes[1, 1].plot(ts, [r[2][k_] for r in traj], label=f"μ={m_:g}, σ={s_:g}")
+    axes[1, 0].axhline(S_STAR, color="k", ls="--", lw=1)
+    axes[1, 0].set_ylabel(L("a·σ（虚线 s* = 1.7488）", "a·σ (dashed: s* = 1.7488)"))
+    axes[1, 1].axhline(0, color="k", ls="--", lw=1)
+    axes[1, 1].set_ylabel(L("(中心 −b/a − μ)/σ", "(centre −b/a − μ)/σ"))
+    axes[1, 1].set_ylim(-3, 3)
+    for ax in axes[1]:
+        ax.set_xlabel(L("迭代次数", "iteration"))
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    plotting.show(fig, "09_infomax_single_unit")
+
+# %% [markdown]
+# # 第二部分：联合学习（seed 000 §3，图 3.1，公式 3.1–3.10）
+#
+# ## 5. 网络和两种梯度
+#
+# 图 3.1 的网络：n 个输入，k 个隐藏单元，1 个输出，**没有偏置项**（"为了方便分析，没有考虑偏置项"），
+# 隐藏层和输出层的 k + 1 个单元都是可调的 logistic 函数 h_i(u) = σ(α_i u + β_i)：
+#
+#     u = Wʰ x   (3.1)     a_j = σ(α_j u_j + β_j)   (3.2)     v = Wᵒ a,  y = σ(α_o v + β_o)   (3.3)
+#     e = ½(d − y)²   (3.4)
+#
+# 权重按误差的梯度下降 (3.5)–(3.8)；α、β 按信息最大化规则上升：
+#
+#     Δα_j ∝ 1/α_j + u_j(1 − 2a_j),  Δβ_j ∝ 1 − 2a_j   (3.9)        Δα_o ∝ 1/α_o + v(1 − 2y),  Δβ_o ∝ 1 − 2y   (3.10)
+#
+# 为了一次跑 10 个随机种子，下面的 `JointNet` 把 S 个互不相连的 n-k-1 网络并排放在一起：
+# 权重带一个种子维（Wʰ 的形状是 S×k×n），S·k 个隐藏单元是一个 `AdaptiveLogistic(S·k)` 层，
+# S 个输出单元是一个 `AdaptiveLogistic(S)` 层；总损失是各个网络的误差之和，所以每个网络的梯度只来自它自己。
+# 误差是整批样本（N = 200）上的平均，种子的第 2 步"采用批量的训练数据"。
+#
+# 规则用库的 `infomax_grad`（引擎算的"导数的导数"，对一批样本取平均），下面先和闭式解比对。
+
+# %%
+N_SAMPLES, K_HIDDEN = 200, 8
+EPS_SAT = 0.1
+
+
+def make_task(task, seed):
+    """moons (N = 200, noise 0.1), raw coordinates; or the same points squeezed into [1 − ε, 1]."""
+    X, y = datasets.moons(N_SAMPLES, noise=0.1, seed=seed)
+    if task == "saturating":
+        X01 = (X - X.min(0)) / (X.max(0) - X.min(0))
+        X = 1 - EPS_SAT + EPS_SAT * X01
+    return X, y.astype(float)
+
+
+class JointNet(nn.Module):
+    """S independent n-k-1 networks of fig. 3.1 side by side, no biases, adaptive logistic units."""
+
+    def __init__(self, seeds, n, k):
+        super().__init__()
+        self.S, self.n, self.k = len(seeds), n, k
+        self.Wh = nn.Parameter(np.stack([init.xavier_uniform((k, n), activation="logistic", rng=1000 + s)
+                                         for s in seeds]))                              # (S, k, n)
+        self.Wo = nn.Parameter(np.stack([init.xavier_uniform((1, k), activation="logistic", rng=2000 + s)[0]
+                                         for s in seeds]))                              # (S, k)
+        self.hidden = nn.AdaptiveLogistic(self.S * k)      # α_j = 1, β_j = 0 (the seed's step 1)
+        self.output = nn.AdaptiveLogistic(self.S)
+
+    def forward(self, X):                                  # X: (N, S, n)
+        N = X.shape[0]
+        self.u = (X.reshape(N, self.S, 1, self.n) * self.Wh).sum(axis=3).reshape(N, self.S * self.k)  # (3.1)
+        self.a = self.hidden(self.u)                                                                  # (3.2)
+        self.v = (self.a.reshape(N, self.S, self.k) * self.Wo).sum(axis=2)                           # (3.3)
+        self.y = self.output(self.v)
+        return self.y                                      # (N, S)
+
+
+def task_arrays(task, seeds):
+    data = [make_task(task, s) for s in seeds]
+    return np.stack([x for x, _ in data], 1), np.stack([d for _, d in data], 1)   # (N, S, n), (N, S)
+
+
+# the engine's error gradient against eqs. 3.5–3.8, and the rules against 3.9, 3.10
+Xc, Dc = task_arrays("moons", [0, 1])
+netc = JointNet([0, 1], 2, K_HIDDEN)
+netc.hidden.alpha.data = rng.uniform(0.5, 2, 2 * K_HIDDEN)
+netc.hidden.beta.data = rng.normal(0, 1, 2 * K_HIDDEN)
+netc.output.alpha.data, netc.output.beta.data = np.array([1.3, 0.6]), np.array([-0.2, 0.4])
+Y = netc(tg.Tensor(Xc))
+(0.5 * (tg.Tensor(Dc) - Y) ** 2).mean(axis=0).sum().backward()
+u, a, v, y = netc.u.data, netc.a.data.reshape(N_SAMPLES, 2, K_HIDDEN), netc.v.data, Y.data
+al_h = netc.hidden.alpha.data.reshape(2, K_HIDDEN)
+al_o, be_o = netc.output.alpha.data, netc.output.beta.data
+delta_o = -(Dc - y) * al_o * y * (1 - y)                                     # −(d − y) h′_o(v), (3.7)
+dWo = (delta_o[:, :, None] * a).mean(0)                                      # (3.5)
+dWh = (delta_o[:, :, None, None] * netc.Wo.data[None, :, :, None] * (al_h * a * (1 - a))[:, :, :, None]
+       * Xc[:, :, None, :]).mean(0)                                          # (3.6), (3.8)
+assert np.allclose(netc.Wo.grad.data, dWo, rtol=1e-10) and np.allclose(netc.Wh.grad.data, dWh, rtol=1e-10)
+dah, dbh = (g.data for g in netc.hidden.infomax_grad(u))
+dao, dbo = (g.data for g in netc.output.infomax_grad(v))
+a_flat = a.reshape(N_SAMPLES, -1)
+assert np.allclose(dah, (1 / netc.hidden.alpha.data + u * (1 - 2 * a_flat)).mean(0), rtol=1e-10)   # (3.9)
+assert np.allclose(dbh, (1 - 2 * a_flat).mean(0), rtol=1e-10, atol=1e-14)
+assert np.allclose(dao, (1 / al_o + v * (1 - 2 * y)).mean(0), rtol=1e-10)                          # (3.10)
+assert np.allclose(dbo, (1 - 2 * y).mean(0), rtol=1e-10, atol=1e-14)
+print("引擎的误差梯度 = 公式 (3.5)–(3.8)，引擎的信息最大化规则 = 公式 (3.9)、(3.10)：通过")
+
+# %% [markdown]
+# ## 6. 四种训练方法，两个任务
+#
+# 同一个网络（图 3.1，k = 8 个隐藏单元），同样的初始权重（Xavier，公式 5.101），同样的全批量梯度下降，
+# 只在"α、β 由谁来改"上不同：
+#
+# | 方法 | 权重 Wʰ、Wᵒ | 隐藏层 α_j、β_j | 输出单元 α_o、β_o |
+# |---|---|---|---|
+# | (a) 联合学习（论文） | 误差梯度 | 信息最大化 (3.9) | 信息最大化 (3.10) |
+# | (a′) 联合学习，只在隐藏层 | 误差梯度 | 信息最大化 (3.9) | 误差梯度 |
+# | (b) 反向传播，激活固定 | 误差梯度 | α = 1 固定，β 用误差梯度 | α = 1 固定，β 用误差梯度 |
+# | (c) 反向传播，α、β 也学 | 误差梯度 | 误差梯度 | 误差梯度 |
+#
+# (b) 里 σ(u + β) 的 β 就是普通的偏置，所以 (b) 就是带偏置的普通 logistic 网络，不是一个故意去掉偏置的"稻草人"。
+# 误差梯度的学习率记 η_W（所有用误差梯度的参数共用），信息最大化的学习率记 η_I（(a)、(a′) 都取 0.01）。
+# η_W 取 0.3、1、3 三个值，每种方法都在三个值上各跑一遍，比较时每种方法取它自己最好的 η_W。
+#
+# 两个任务，都是 moons（两个交错的半月，200 个点，噪声 0.1，每个种子各抽一份数据）：
+#
+# - **普通任务**：原始坐标；
+# - **饱和任务**：同样的点线性压进 [0.9, 1]² ——§3 说的"输入限定在 [0,1] 中……都很接近 1"。
+#   问题本身没变，只是所有输入都挤在 1 附近：没有偏置的 u = Wʰx 对所有样本几乎一样，
+#   有用的信息只在 0.1 宽的小差别里。
+#
+# 每种组合 10 个随机种子（0–9：数据和初始权重都不同），训练 5000 步（快速模式：3 个种子、1000 步、η_W ∈ {1, 3}）。
+# 一次训练发散（误差变成 NaN）就记为"发散"，不计入平均。
+
+# %%
+METHODS = ("a", "a'", "b", "c")
+METHOD_NAMES = {"a": "(a) 联合学习（论文）", "a'": "(a′) 联合学习，只在隐藏层",
+                "b": "(b) 反向传播，激活固定", "c": "(c) 反向传播，α、β 也学"}
+METHOD_NAMES_EN = {"a": "(a) joint (paper)", "a'": "(a') joint, hidden only",
+                   "b": "(b) backprop, fixed units", "c": "(c) backprop, alpha & beta too"}
+TASKS = ("moons", "saturating")
+TASK_NAMES = {"moons": "普通任务（moons）", "saturating": "饱和任务（输入在 [0.9, 1]）"}
+SEEDS = list(range(3)) if QUICK else list(range(10))
+STEPS = 1000 if QUICK else 5000
+LR_W = (1.0, 3.0) if QUICK else (0.3, 1.0, 3.0)
+LR_I = 0.01
+LOG_EVERY = 20 if QUICK else 50
+
+
+def train(method, task, seeds=SEEDS, steps=STEPS, lr_w=1.0, lr_i=LR_I, anneal=False, log_every=LOG_EVERY):
+    """Full-batch training of len(seeds) networks side by side; returns a dict of records.
+    anneal=True lowers the infomax learning rate linearly from lr_i at step 0 to 0 at the last step."""
+    X, D = task_arrays(task, seeds)
+    S = len(seeds)
+    net = JointNet(seeds, X.shape[2], K_HIDDEN)
+    Xt, Dt = tg.Tensor(X), tg.Tensor(D)
+    h_ip, o_ip = method in ("a", "a'"), method == "a"               # who follows the infomax rule
+    by_error = [net.Wh, net.Wo]
+    by_error += {"a": [], "a'": [net.output.alpha, net.output.beta],
+                 "b": [net.hidden.beta, net.output.beta],
+                 "c": [net.hidden.alpha, net.hidden.beta, net.output.alpha, net.output.beta]}[method]
+    err = np.zeros((steps + 1, S))
+    log = {k: [] for k in ("t", "cos_o", "cos_h", "alpha_o", "Wo_norm")}
+    t0 = time.perf_counter()
+    with np.errstate(all="ignore"):          # a diverging run turns into NaN: counted below, not hidden
+        for t in range(steps + 1):
+            net.zero_grad()
+            Y = net(Xt)
+            per_net = (0.5 * (Dt - Y) ** 2).mean(axis=0)             # e of eq. 3.4, batch mean, (S,)
+            per_net.sum().backward()
+            err[t] = per_net.data
+            if t == steps:
+                break
+            logging = t % log_every == 0
+            g_h = [g.data for g in net.hidden.infomax_grad(net.u)] if (h_ip or logging) else None
+            g_o = [g.data for g in net.output.infomax_grad(net.v)] if (o_ip or logging) else None
+            if logging:   # angle between the infomax ascent and the error descent directions for (α, β)
+                ga, gb = g_o
+                ea, eb = -net.output.alpha.grad.data, -net.output.beta.grad.data
+                log["cos_o"].append((ga * ea + gb * eb) / np.sqrt((ga**2 + gb**2) * (ea**2 + eb**2)))
+                ga, gb = (g.reshape(S, K_HIDDEN) for g in g_h)
+                ea = -net.hidden.alpha.grad.data.reshape(S, K_HIDDEN)
+                eb = -net.hidden.beta.grad.data.reshape(S, K_HIDDEN)
+                log["cos_h"].append((ga * ea + gb * eb).sum(1) /
+                                    np.sqrt((ga**2 + gb**2).sum(1) * (ea**2 + eb**2).sum(1)))
+                log["t"].append(t)
+                log["alpha_o"].append(net.output.alpha.data.copy())
+                log["Wo_norm"].append(np.linalg.norm(net.Wo.data, axis=1))
+            for p in by_error:                                        # gradient descent on e
+                p.data = p.data - lr_w * p.grad.data
+            eta_i = lr_i * (1 - t / steps) if anneal else lr_i
+            for layer, g, on in ((net.hidden, g_h, h_ip), (net.output, g_o, o_ip)):
+                if on:                                                # gradient ascent on H
+                    layer.alpha.data = layer.alpha.data + eta_i * g[0]
+                    layer.beta.data = layer.beta.data + eta_i * g[1]
+    out = {k: np.array(v) for k, v in log.items()}
+    diverged = ~np.all(np.isfinite(err), axis=0)
+    out.update(err=err, diverged=diverged, net=net, X=X, D=D, Y=Y.data, seconds=time.perf_counter() - t0,
+               acc=((Y.data > 0.5) == D).mean(0), method=method, task=task, lr_w=lr_w, lr_i=lr_i, anneal=anneal)
+    return out
+
+
+def summary(r):
+    """mean ± std of the final error over the runs that did not diverge."""
+    ok = ~r["diverged"]
+    fin = r["err"][-1, ok]
+    return (fin.mean() if ok.any() else np.nan), (fin.std() if ok.any() else np.nan), int((~ok).sum())
+
+
+RUNS = {}
+t_all = time.perf_counter()
+for task in TASKS:
+    for method in METHODS:
+        for lr_w in LR_W:
+            r = train(method, task, lr_w=lr_w)
+            RUNS[task, method, lr_w] = r
+            m_, s_, nd = summary(r)
+            print(f"{task:10s} {method:2s} η_W={lr_w:<3g}  最终误差 {m_:.5f} ± {s_:.5f}  发散 {nd}/{len(SEEDS)}  "
+                  f"准确率 {r['acc'][~r['diverged']].mean() if (~r['diverged']).any() else float('nan'):.3f}  "
+                  f"{r['seconds']:.1f} s", flush=True)
+print(f"共 {time.perf_counter() - t_all:.0f} s")
+
+# %% [markdown]
+# ## 7. 结果表
+#
+# 每种方法取它自己最好的 η_W（按 5000 步时 10 个种子的平均误差）。"第 1000 步"一列看早期的速度；
+# "振荡"数的是最后 10% 的步数里误差还有单步上升 > 10⁻³ 的种子——全批量梯度下降如果稳定，误差应该平滑地下降，
+# 往上跳说明它没有停下来。
+
+# %%
+def unsteady(r):
+    """Number of runs whose error still rises by more than 1e-3 in one step during the last 10 % of steps."""
+    tail = r["err"][-(r["err"].shape[0] // 10):]
+    return int((np.nan_to_num(np.diff(tail, axis=0), nan=1.0).max(axis=0) > 1e-3).sum())
+
+
+def best_run(runs):
+    """The run with the lowest mean final error (over the runs that did not diverge)."""
+    return min(runs, key=lambda r: np.nan_to_num(summary(r)[0], nan=np.inf))
+
+
+T_EARLY = STEPS // 5
+BEST = {(task, m): best_run([RUNS[task, m, lr] for lr in LR_W]) for task in TASKS for m in METHODS}
+W = (28, 6, 12, 20, 8, 6, 6)
+for task in TASKS:
+    print(TASK_NAMES[task])
+    print(table_row(("方法", "η_W", f"第 {T_EARLY} 步", f"第 {STEPS} 步 均值 ± 标准差", "准确率", "发散", "振荡"), W))
+    for m in METHODS:
+        r = BEST[task, m]
+        mean_, std_, nd = summary(r)
+        print(table_row((METHOD_NAMES[m], f"{r['lr_w']:g}", f"{np.nanmean(r['err'][T_EARLY]):.4f}",
+                         f"{mean_:.5f} ± {std_:.5f}", f"{r['acc'].mean():.3f}", f"{nd}/{len(SEEDS)}",
+                         f"{unsteady(r)}/{len(SEEDS)}"), W))
+FIN = {k: r["err"][-1] for k, r in BEST.items()}                  # (seeds,) final errors per (task, method)
+EARLY = {k: r["err"][T_EARLY].mean() for k, r in BEST.items()}
+
+# %% [markdown]
+# ## 8. 重画图 4.1：误差曲线，10 个种子的均值 ± 标准差
+#
+# 每种方法用它最好的 η_W；阴影是种子之间的 ±1 个标准差，纵轴取对数。点线是 e = 1/24（见第 9 节）。
+
+# %%
+def fig41(runs_by_label, name):
+    """One panel per task: mean ± std over seeds of the error curve of each run."""
+    fig, axes = plt.subplots(1, len(TASKS), figsize=(13, 4.8))
+    for ax, task in zip(axes, TASKS):
+        for (zh, en, style), r in runs_by_label[task]:
+            e = r["err"][:, ~r["diverged"]]
+            mean_, std_ = e.mean(1), e.std(1)
+            t = np.arange(e.shape[0])
+            line, = ax.plot(t, mean_, style, lw=1.3, label=L(f"{zh}, η_W={r['lr_w']:g}", f"{en}, lr={r['lr_w']:g}"))
+            ax.fill_between(t, np.maximum(mean_ - std_, 1e-6), mean_ + std_, color=line.get_color(), alpha=0.2)
+        ax.axhline(1 / 24, color="k", lw=0.8, ls=":")
+        ax.set_yscale("log")
+        ax.set_ylim(1e-5, 0.3)
+        ax.set_xlabel(L("迭代次数", "iteration"))
+        ax.set_ylabel(L("误差 e（批平均）", "error e (batch mean)"))
+        ax.set_title(L(TASK_NAMES[task], task))
+        ax.legend(fontsize=8, loc="lower left")
+    fig.tight_layout()
+    plotting.show(fig, name)
+
+
+if plt is not None:
+    L = plotting.label
+    fig41({task: [((METHOD_NAMES[m], METHOD_NAMES_EN[m], "-"), BEST[task, m]) for m in METHODS] for task in TASKS},
+          "09_fig41_error_curves")
+
+# %% [markdown]
+# ## 9. 诊断：论文的版本为什么停不下来——或者说，停在了哪里
+#
+# 下面对 (a) 的最好一组（以及同样设置下的其他方法）量这些东西：
+#
+# 1. **两个方向打架吗？** 对输出单元的 (α_o, β_o)，信息最大化的上升方向 (3.10) 和误差的下降方向 −∂e/∂(α_o, β_o)
+#    之间的夹角余弦 cos_o（隐藏层的 8 对 (α_j, β_j) 拼成一个向量，记 cos_h）。
+# 2. **输出单元的不动点。** 第一部分说过，信息最大化把斜率调到 α·(输入的尺度) ≈ 常数，中心对准输入的中位——
+#    它要的是 y 在批上**铺满** (0, 1)；可是目标 d 只有 0 和 1。(3.10) 的 β_o 规则要 E[y] = 1/2，
+#    α_o 规则不许 y 挤到两端。如果 y 在批上正好是 (0, 1) 上的均匀分布、并且排序完全正确（d = 1 的样本都在上半），
+#    误差是 e = ½·E[(d − y)²] = ½·∫₀^½ t² dt / ½ = **1/24 ≈ 0.0417**——一个和权重无关的"地板"。
+# 3. **α 的尺度不变性。** 权重想让输出更确定，就把 ‖Wᵒ‖ 变大（v 的尺度变大）；而 α_o 的不动点和 v 的尺度成反比
+#    （a* = 1.7488/σ），于是 α_o 跟着变小，把权重的努力抵消掉。看 α_o、‖Wᵒ‖ 和乘积 α_o‖Wᵒ‖。
+# 4. **1/α 项。** α → 0 时 1/α → ∞：它会不会把步长放大到发散？看训练中 α 的最小值和有没有发散。
+# 5. **学习率的量级。** 把 η_I 缩小 10 倍、放大 10 倍（η_W = 1）再跑 (a)。
+
+# %%
+T_LATE = STEPS // 5                                          # "late" = from step T_LATE on
+DIAG = {}
+for task in TASKS:
+    r = BEST[task, "a"]
+    late = r["t"] >= T_LATE
+    Y = r["Y"]
+    DIAG[task] = d = dict(
+        cos_o=r["cos_o"][late].mean(), cos_o_seed_max=r["cos_o"][late].mean(0).max(),
+        cos_h=r["cos_h"][late].mean(), cos_o_c=BEST[task, "c"]["cos_o"][late].mean(),
+        alpha_o=r["alpha_o"][[0, -1]].mean(1), Wo=r["Wo_norm"][[0, -1]].mean(1),
+        prod=(r["alpha_o"] * r["Wo_norm"])[[0, -1]].mean(1),
+        y_lo=Y.min(), y_hi=Y.max(), y_mean=np.abs(Y.mean(0) - 0.5).max(),
+        alpha_min=min(r["alpha_o"].min(), r["net"].hidden.alpha.data.min()),
+        drift=np.abs(r["err"][-1] - r["err"][-STEPS // 5]).max())
+    print(f"{TASK_NAMES[task]}，(a) η_W = {r['lr_w']:g}：")
+    print(f"  第 {T_LATE} 步以后 cos_o 平均 {d['cos_o']:+.2f}（最大的一个种子 {d['cos_o_seed_max']:+.2f}），"
+          f"cos_h 平均 {d['cos_h']:+.2f}；对照 (c) 的 cos_o {d['cos_o_c']:+.2f}")
+    print(f"  α_o: {d['alpha_o'][0]:.2f} → {d['alpha_o'][1]:.3f}，‖Wᵒ‖: {d['Wo'][0]:.2f} → {d['Wo'][1]:.2f}，"
+          f"α_o‖Wᵒ‖: {d['prod'][0]:.2f} → {d['prod'][1]:.2f}")
+    print(f"  y 的范围 [{d['y_lo']:.3f}, {d['y_hi']:.3f}]，|批平均 y − 0.5| ≤ {d['y_mean']:.4f}；"
+          f"最终误差 {FIN[task, 'a'].mean():.4f}，1/24 = {1 / 24:.4f}")
+    print(f"  α 的最小值（输出单元整个训练过程、隐藏单元结束时）{d['alpha_min']:.3f}；"
+          f"最后 {STEPS // 5} 步误差的最大变化 {d['drift']:.1e}")
+
+LR_I_RUNS = {(task, f): train("a", task, lr_w=1.0, lr_i=LR_I * f) for task in TASKS for f in (0.1, 10)}
+for (task, f), r in LR_I_RUNS.items():
+    m_, s_, nd = summary(r)
+    print(f"{TASK_NAMES[task]}，(a) η_W = 1，η_I = {LR_I * f:g}：最终误差 {m_:.4f} ± {s_:.4f}，"
+          f"发散 {nd}/{len(SEEDS)}，α_o 最小 {np.nanmin(r['alpha_o']):.3f}（η_I = {LR_I:g} 时 "
+          f"{summary(RUNS[task, 'a', 1.0])[0]:.4f}）")
+
+# %% [markdown]
+# ## 10. 修正：输出单元不做信息最大化，η_I 退火到 0
+#
+# (a′) 已经去掉了输出单元的信息最大化；再让 η_I 从 0.01 线性降到 0（`anneal=True`），
+# 隐藏层的 α、β 先跟着输入分布调整，最后停下来，剩下的就是普通的梯度下降。记作 (a″)。
+
+# %%
+FIX = {task: best_run([train("a'", task, lr_w=lr, anneal=True) for lr in LR_W]) for task in TASKS}
+for task in TASKS:
+    r = FIX[task]
+    m_, s_, nd = summary(r)
+    fin = r["err"][-1]
+    print(f"{TASK_NAMES[task]}，(a″) η_W = {r['lr_w']:g}：第 {T_EARLY} 步 {r['err'][T_EARLY].mean():.4f}，"
+          f"最终 {m_:.5f} ± {s_:.5f}，准确率 {r['acc'].mean():.3f}，发散 {nd}，振荡 {unsteady(r)}/{len(SEEDS)}")
+    for m in METHODS:
+        print(f"    比 {METHOD_NAMES[m]} 低的种子：{int((fin < FIN[task, m]).sum())}/{len(SEEDS)}，"
+              f"配对差 {np.mean(fin - FIN[task, m]):+.5f} ± {np.std(fin - FIN[task, m]):.5f}")
+
+if plt is not None:
+    fig41({task: [((METHOD_NAMES[m], METHOD_NAMES_EN[m], "-"), BEST[task, m]) for m in METHODS] +
+           [(("(a″) 只在隐藏层、η_I 退火", "(a'') hidden only, annealed", "--"), FIX[task])] for task in TASKS},
+          "09_fig41_with_fix")
