@@ -98,6 +98,20 @@ def test_second_and_third_derivatives_of_sin():
     assert tg.grad(tg.grad(tg.grad(tg.sin)))(x).item() == pytest.approx(-np.cos(x), rel=1e-14)
 
 
+def test_outer_grad_records_only_when_something_outside_can_use_it():
+    # h(a) = log ∂σ(a·x)/∂x at x = 1: ∂h/∂a = 1/a + x(1 − 2σ(ax)) (seed 000 eq. 2.10). The inner
+    # grad's own leaf x is finished when the outer sweep runs, so that sweep records nothing
+    def h(a):
+        return tg.log(tg.grad(lambda x: tg.sigmoid(a * x))(1.0))
+    s = 1 / (1 + np.exp(-0.3))
+    g = tg.grad(h)(0.3)
+    assert g.item() == pytest.approx(1 / 0.3 + 1 - 2 * s, rel=1e-13)
+    assert not g.requires_grad and g._op is None
+    # one transform further out the same derivative is recorded and differentiated again:
+    # ∂²h/∂a² = −1/a² − 2σ(a)σ(−a)
+    assert tg.grad(tg.grad(h))(0.3).item() == pytest.approx(-1 / 0.09 - 2 * s * (1 - s), rel=1e-12)
+
+
 def test_create_graph_backward_then_differentiate_again():
     x = tg.Tensor(0.7, requires_grad=True)
     y = tg.sin(x)

@@ -232,6 +232,15 @@ def _inputs_for(args, argnums):
     return args, wrt
 
 
+def _release(wrt):
+    """A finished transform's own fresh leaves stop requiring grad, so an outer transform whose
+    graph passes through them (grad of a function that calls grad on a constant) does not record
+    its sweep for them (see ``_needs_graph``). Not for ``vjp``, whose ``vjp_fn`` reuses them."""
+    for t in wrt:
+        if t._op is None:
+            t.requires_grad = False
+
+
 def _argnums(argnums, nargs, who):
     nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
     for n in nums:
@@ -280,6 +289,7 @@ def value_and_grad(f, argnums=0):
             grads = tuple(Tensor._make(np.zeros(t.shape, t.dtype)) for t in wrt)
         else:
             grads = _grads_for(y, wrt, Tensor._make(np.ones(y.shape, y.dtype)), args, retain=False)
+        _release(wrt)
         return y, grads[0] if isinstance(argnums, int) else grads
     return wrapped
 
@@ -330,7 +340,9 @@ def jvp(f, primals, tangents):
     with enable_grad():
         args, wrt = _inputs_for(primals, range(len(primals)))
         out = _output(f(*args), "jvp")
-    return out, _tangent_of(out, wrt, ts, primals + tuple(tangents))
+    tangent = _tangent_of(out, wrt, ts, primals + tuple(tangents))
+    _release(wrt)
+    return out, tangent
 
 
 def _tangent_of(out, wrt, ts, outer_args):
@@ -392,6 +404,7 @@ def jacobian(f, *xs, mode="reverse"):
         for k, w in enumerate(wrt):
             jac = ops.stack([r[k] for r in rows]) if rows else Tensor._make(np.zeros((0,) + w.shape, w.dtype))
             jacs.append(ops.reshape(jac, out.shape + w.shape))
+    _release(wrt)
     return jacs[0] if len(jacs) == 1 else tuple(jacs)
 
 
