@@ -1,5 +1,5 @@
 # %% [markdown]
-# # 教程 09：信息最大化与"联合学习"——让激活函数自己适应输入，以及它为什么没有收敛
+# # 教程 09：信息最大化与"联合学习"——让激活函数自己适应输入，以及它为什么学不好
 #
 # 对应种子：《神经网络的联合学习猜想》（seed 000，2016 年的一篇学生报告）。它介绍了 Bell 和 Sejnowski 的
 # **信息最大化**（infomax）学习规则——生物学上叫神经元的**内在可塑性**（intrinsic plasticity）：
@@ -20,9 +20,10 @@
 #
 # 4. 在一个输入挤在 1 附近的任务（§3 说的"输入的值都很接近 1"）和一个普通任务（moons）上，
 #    每种方法 10 个随机种子，比较 (a) 论文的联合学习、(a′) 只在隐藏层做信息最大化的联合学习、
-#    (b) 激活函数固定的普通反向传播、(c) 用误差梯度训练 α、β 的反向传播——重画图 4.1，给出最终误差表；
-# 5. 找出论文的版本为什么不收敛：量两个更新方向的夹角、输出单元的不动点、α 的尺度不变性与
-#    1/α 项带来的步长上限、学习率的量级，以及"修好"之后仍然存在的问题。
+#    (b) 激活函数固定的普通反向传播、(c) 用误差梯度训练 α、β 的反向传播——给出误差表，重画图 4.1；
+# 5. 找出论文的版本为什么学不好（剧透：它收敛了，但停在 e ≈ 1/24 附近）：量两个更新方向的夹角、
+#    输出单元的不动点、α 的尺度不变性、1/α 项、学习率的量级；
+# 6. 一个能收敛到低误差的修正 (a″)，以及它和反向传播比谁赢、赢多少、在哪个任务上。
 #
 # 本文件可以直接 `python tutorials/09_infomax_joint_learning.py` 运行（完整实验，约 6 分钟），
 # 也可以用 `python -m tinygrad_cn.tutorial tutorials/09_infomax_joint_learning.py` 逐格执行。
@@ -646,15 +647,19 @@ if not QUICK:
     assert FIN["moons", "a"].mean() / FIN["moons", "b"].mean() > 30 and FIN["moons", "a"].mean() / FIN["moons", "c"].mean() > 300
     assert BEST["moons", "a"]["acc"].mean() < 0.89 and BEST["moons", "c"]["acc"].mean() > 0.999
     assert unsteady(BEST["moons", "a'"]) == 7 and unsteady(BEST["saturating", "a"]) == 0
+    assert unsteady(BEST["saturating", "a'"]) == 5 and unsteady(BEST["saturating", "c"]) == 6
+    assert all(0.855 < BEST["saturating", m]["acc"].mean() < 0.885 for m in METHODS)
+    assert 0.029 < 1 - FIN["saturating", "a'"].mean() / FIN["saturating", "b"].mean() < 0.031
+    assert 0.065 < 1 - FIN["saturating", "a'"].mean() / FIN["saturating", "c"].mean() < 0.075
     assert FIN["saturating", "a'"].mean() < FIN["saturating", "b"].mean() < FIN["saturating", "c"].mean() < FIN["saturating", "a"].mean()
     assert (FIN["saturating", "a'"] < FIN["saturating", "b"]).sum() == 8 and (FIN["saturating", "a'"] < FIN["saturating", "c"]).all()
     assert max(EARLY["saturating", "a"], EARLY["saturating", "a'"]) < 0.75 * EARLY["saturating", "b"]
-    assert min(EARLY["saturating", "a"], EARLY["saturating", "a'"]) < 0.8 * EARLY["saturating", "c"]
+    assert max(EARLY["saturating", "a"], EARLY["saturating", "a'"]) < EARLY["saturating", "c"]
 
 # %% [markdown]
 # 完整运行（10 个种子、5000 步）的结果，没有一次发散：
 #
-# - **普通任务：反向传播完胜。** (c) 的误差 0.00014，(b) 0.0012，论文的 (a) 0.044——是 (b) 的 36 倍、(c) 的 300 倍，
+# - **普通任务：反向传播完胜。** (c) 的误差 0.00014，(b) 0.0012，论文的 (a) 0.044——是 (b) 的 36 倍、(c) 的 300 多倍，
 #   准确率 0.88 对 (b) 的 0.998、(c) 的 1.000。(a′) 居中（0.025），而且 10 个种子里 7 个到最后还在振荡。
 #   (a) 的误差在最后 1000 步里几乎不动（变化 < 2·10⁻⁴）：**它收敛了，只是收敛到一个很差的地方**。
 # - **饱和任务：谁都没学好，(a′) 略好。** 5000 步时四种方法都在 0.042–0.048，准确率 0.86–0.88：
@@ -665,7 +670,7 @@ if not QUICK:
 #   这个任务上 (c) 和 (a′) 也各有 5–6 个种子到最后还在振荡（见下图的尖峰）。
 
 # %% [markdown]
-# ## 8. 重画图 4.1：误差曲线，10 个种子的均值 ± 标准差
+# ## 8. 重画图 4.1：误差曲线，10 个种子的（对数）均值 ± 标准差
 #
 # 每种方法用它最好的 η_W。误差跨了四个数量级，所以在对数坐标上取均值和标准差：实线是 log₁₀e 在种子上的均值，
 # 阴影是 ±1 个标准差。点线是 e = 1/24（见第 9 节）。
@@ -686,7 +691,7 @@ def fig41(runs_by_label, name):
         ax.set_yscale("log")
         ax.set_ylim(*((1e-5, 0.3) if task == "moons" else (0.02, 0.3)))
         ax.set_xlabel(L("迭代次数", "iteration"))
-        ax.set_ylabel(L("误差 e（批平均；10 的对数均值 ± 标准差）", "error e (batch mean; log10 mean ± std)"))
+        ax.set_ylabel(L("误差 e（批平均；对数均值 ± 标准差）", "error e (batch mean; log-mean ± std)"))
         ax.set_title(L(TASK_NAMES[task], task))
         ax.legend(fontsize=8, loc="lower left")
     fig.tight_layout()
@@ -705,7 +710,7 @@ if plt is not None:
 #
 # 1. **两个方向打架吗？** 对输出单元的 (α_o, β_o)，信息最大化的上升方向 (3.10) 和误差的下降方向 −∂e/∂(α_o, β_o)
 #    之间的夹角余弦 cos_o（隐藏层的 8 对 (α_j, β_j) 拼成一个向量，记 cos_h）。
-# 2. **输出单元的不动点。** 第一部分说过，信息最大化把斜率调到 α·(输入的尺度) ≈ 常数，中心对准输入的中位——
+# 2. **输出单元的不动点。** 第一部分说过，信息最大化把斜率调到 α·(输入的尺度) ≈ 常数，中心对准输入的中间——
 #    它要的是 y 在批上**铺满** (0, 1)；可是目标 d 只有 0 和 1。(3.10) 的 β_o 规则要 E[y] = 1/2，
 #    α_o 规则不许 y 挤到两端。如果 y 在批上正好是 (0, 1) 上的均匀分布、并且排序完全正确（d = 1 的样本都在上半），
 #    误差是 e = ½·E[(d − y)²] = ½·∫₀^½ t² dt / ½ = **1/24 ≈ 0.0417**——一个和权重无关的"地板"。
@@ -761,7 +766,9 @@ if not QUICK:
     for task in TASKS:
         assert abs(LR_I_FIN[task, 0.1] / summary(RUNS[task, "a", 1.0])[0] - 1) < 0.05   # η_I/10: same floor
         assert LR_I_FIN[task, 10] > 1.05 * summary(RUNS[task, "a", 1.0])[0]              # 10 η_I: worse
-    assert ALPHA_O_MIN_BIG < 0.05 and LR_I * 10 / ALPHA_O_MIN_BIG > 1 and LR_I_DIV["saturating", 10] == 1
+    assert ALPHA_O_MIN_BIG < 0.05 and LR_I * 10 / ALPHA_O_MIN_BIG > 3 and LR_I_DIV["saturating", 10] == 1
+    assert DIAG["moons"]["drift"] < 2e-4 and max(d["y_mean"] for d in DIAG.values()) < 0.006
+    assert LR_I / min(d["alpha_min"] for d in DIAG.values()) < 0.07
     assert abs(DIAG["saturating"]["prod"][1] / DIAG["saturating"]["prod"][0] - 1) < 0.05
 
 # %% [markdown]
@@ -773,7 +780,7 @@ if not QUICK:
 # 2. **输出单元上两个方向相反。** 第 1000 步以后，信息最大化的上升方向和误差的下降方向的 cos_o 平均是
 #    −0.69（moons）和 −0.91（饱和），10 个种子每一个都是负的（最大 −0.43、−0.71）。隐藏层则不一定：
 #    moons 上 cos_h = −0.41，饱和任务上 +0.17（在那里信息最大化确实在帮误差，和上一节前期更快一致）。
-# 3. **不动点的地板。** 训练结束时 (a) 的 y 全在 [0.07, 0.95] 里，批平均 y 和 1/2 差不到 0.006（β_o 规则 (3.10) 的要求；
+# 3. **不动点的地板。** 训练结束时 (a) 的 y 全在 [0.069, 0.945] 里，批平均 y 和 1/2 差不到 0.006（β_o 规则 (3.10) 的要求；
 #    这里两类各占一半，所以这一条碰巧无害——类别不平衡时它也会和误差打架）。最终误差 0.044、0.048，
 #    和"y 均匀分布且排序全对"的 1/24 = 0.0417 相差不到 20%。
 # 4. **尺度不变性抵消了权重。** moons 上 ‖Wᵒ‖ 从 5.2 涨到 14.3，α_o 从 1 降到 0.16，乘积 α_o‖Wᵒ‖ 反而从 5.2 降到 2.3；
@@ -792,11 +799,16 @@ if not QUICK:
 # 诊断指向输出单元，所以修正也在那里：输出单元的 α_o、β_o 改用误差梯度（这就是 (a′)），
 # 再让 η_I 从 0.01 线性降到 0（`anneal=True`）：隐藏层的 α、β 先跟着输入分布调整、最后停下来，
 # 训练的后段就是普通的梯度下降，不再有两个目标的平衡点。记作 (a″)，同样在三个 η_W 里取最好的。
-# （只缩小 η_I 不行，上一节已经看到地板不随 η_I 变；只退火、输出单元仍做信息最大化也不行——
-# α_o 在 η_I 降下来之前早已被压小。）
+# 只缩小 η_I 不行，上一节已经看到地板不随 η_I 变。只退火、输出单元仍做信息最大化行不行？一起跑一下（记作 (a) 退火，
+# η_W 用 (a) 最好的那个）。
 
 # %%
 FIX = {task: best_run([train("a'", task, lr_w=lr, anneal=True) for lr in LR_W]) for task in TASKS}
+ANNEAL_A = {task: train("a", task, lr_w=BEST[task, "a"]["lr_w"], anneal=True) for task in TASKS}
+for task in TASKS:
+    r = ANNEAL_A[task]
+    print(f"{TASK_NAMES[task]}，(a) 退火 η_W = {r['lr_w']:g}：最终 {summary(r)[0]:.5f} ± {summary(r)[1]:.5f}"
+          f"（不退火 {FIN[task, 'a'].mean():.5f}），α_o 结束时 {r['alpha_o'][-1].mean():.3f}")
 for task in TASKS:
     r = FIX[task]
     m_, s_, nd = summary(r)
@@ -817,6 +829,12 @@ if not QUICK:
     assert (FIX_FIN["saturating"] < FIN["saturating", "b"]).sum() == 9 and (FIX_FIN["saturating"] < FIN["saturating", "c"]).all()
     assert 0.04 < 1 - FIX_FIN["saturating"].mean() / FIN["saturating", "b"].mean() < 0.05
     assert unsteady(FIX["moons"]) == 4 and unsteady(FIX["saturating"]) == 5
+ANNEAL_FIN = {task: summary(ANNEAL_A[task])[0] for task in TASKS}
+assert ANNEAL_FIN["moons"] > 2 * FIX_FIN["moons"].mean()               # annealing alone does not lift the floor
+if not QUICK:
+    assert abs(ANNEAL_FIN["moons"] / FIN["moons", "a"].mean() - 1) < 0.02 and ANNEAL_A["moons"]["alpha_o"][-1].mean() < 0.2
+    assert 0.03 < 1 - ANNEAL_FIN["saturating"] / FIN["saturating", "a"].mean() < 0.05
+    assert ANNEAL_FIN["saturating"] > FIN["saturating", "b"].mean() > FIX_FIN["saturating"].mean()
 
 if plt is not None:
     fig41({task: [((METHOD_NAMES[m], METHOD_NAMES_EN[m], "-"), BEST[task, m]) for m in METHODS] +
@@ -824,13 +842,16 @@ if plt is not None:
           "09_fig41_with_fix")
 
 # %% [markdown]
+# 先看 (a) 退火：moons 上 0.0440，和不退火的 0.0443 几乎一样，α_o 结束时 0.16——η_I 还大的前段早已把 α_o 压到了底；
+# 饱和任务上 0.0461，比不退火的 0.0481 好 4%，仍不如 (b) 的 0.0432。所以关键在输出单元，而不在 η_I 的大小或时间表。
+#
 # (a″) 在两个任务上都比论文的 (a) 好，10 个种子个个如此；但它**没有在两个任务上都赢反向传播**：
 #
 # - **普通任务**：(a″) 0.018 ± 0.006，比 (a) 的 0.044 低 60%、比 (a′) 低（10/10），但仍是 (b) 的 14 倍、(c) 的 100 多倍，
 #   准确率 0.95 对 1.00。这里没有饱和问题，信息最大化只是在碍事：它把隐藏单元的斜率也按输入尺度定死
 #   （第一部分的 α* = 1.7488/σ），而分类需要的是陡的、饱和的特征。10 个种子里还有 4 个到最后在振荡。
 # - **饱和任务**：(a″) 0.0412 ± 0.0020，最低——比 (b) 低 4.5%（10 个种子里 9 个更低，配对差 0.0020 ± 0.0012），
-#   比 (c) 低 9%（10/10）。优势是真的，但很小，而且 5000 步时所有方法的准确率都还在 0.86–0.88。
+#   比 (c) 低 8.5%（10/10）。优势是真的，但很小，而且 5000 步时所有方法的准确率都还在 0.86–0.88。
 #
 # 结论：**饱和输入时，信息最大化放在隐藏层、并且最终关掉，能带来几个百分点的好处，前期更明显；
 # 输入不饱和时，普通的反向传播（尤其是连 α、β 一起用误差梯度训练的 (c)）好一到两个数量级。**
