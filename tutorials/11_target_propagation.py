@@ -425,3 +425,228 @@ print("顶层：局部梯度 / 真梯度 =", ratio_top.min(), "…", ratio_top.m
 assert np.abs(ratio_top - 2 * ETA_HAT).max() < 1e-10
 assert np.abs(gWo0 - tru0["Wo"]).max() < 1e-14 and np.abs(gbo0 - tru0["bo"]).max() < 1e-14
 assert abs(c0[-1] - 1) < 1e-12 and np.all(np.abs(c0[:-1]) < 0.999)
+
+# %% [markdown]
+# ## 4. 训练：DTP 与反向传播
+#
+# 三种训练，同一初始化、同一小批量顺序：
+#
+# - **BP**：引擎的真梯度，SGD；
+# - **DTP**：第 3 节的一步，逆映射按 (T5) 训练；
+# - **DTP-随机逆**：同样的 DTP，但逆映射 gᵢ 固定在随机初始值，从不训练（第 6 节用）；
+# - **只训顶层**：对照组。用真梯度只训练顶层隐藏层 W₄ 和输出层，W₁–W₃ 停在随机初始值。
+#   它回答一个必须先问的问题：在这个任务上，下面三层到底需不需要学？
+#
+# 每 LOG 步记录一次：训练集（500 点）上的平均交叉熵、测试集准确率，以及（两种 DTP）当步小批量上每层 cos(DTP 更新, −∂L/∂W)。
+# 真梯度在记录点上由引擎在同一个小批量上另算一次，只用来打分，不参与训练。
+
+# %%
+SEEDS = [0, 1] if QUICK else [0, 1, 2, 3, 4]
+STEPS = 500 if QUICK else 4000
+LOG = 10
+
+
+def full_loss_acc(P, X, y):
+    h = forward_np(P, X)[-1]
+    z = h @ P["Wo"].T + P["bo"]
+    z = z - z.max(1, keepdims=True)
+    logp = z - np.log(np.exp(z).sum(1, keepdims=True))
+    return float(-logp[np.arange(len(y)), y].mean()), float((z.argmax(1) == y).mean())
+
+
+def train(seed, method, steps=STEPS):
+    """method: "bp", "dtp" (inverses trained by (T5)), "dtp_rand" (inverses fixed at their random init)
+    or "top" (true gradient, but only layer 4 and the output layer learn).
+    Returns the log: rows (step, train loss, test accuracy) and the cosines per hidden layer (DTP only)."""
+    P = init_params(seed)
+    rng = np.random.default_rng(1000 + seed)          # the same batches for the three methods
+    noise_rng = np.random.default_rng(2000 + seed)
+    log, cosines = [], []
+    for step in range(steps + 1):
+        idx = rng.choice(len(X_train), BATCH, replace=False)
+        xb, yb = X_train[idx], y_train[idx]
+        if step % LOG == 0:
+            log.append((step, *full_loss_acc(P, X_train, y_train)[:1], full_loss_acc(P, X_test, y_test)[1]))
+        if step == steps:
+            break
+        if method in ("bp", "top"):
+            _, gs = true_grad(xb, yb, *[P[k] for k in FWD])
+            for k, gk in zip(FWD, gs):
+                if method == "bp" or k in ("W4", "b4", "Wo", "bo"):
+                    P[k] -= LR * gk.data
+            continue
+        hs = forward_np(P, xb)
+        if method == "dtp":
+            train_inverses(P, hs, noise_rng)
+        targets, gWo, gbo = dtp_targets(P, hs, yb)
+        if step % LOG == 0:
+            c, upd, _ = angles(P, xb, yb, targets)
+            cosines.append(c)
+        else:
+            upd = dtp_directions(P, hs, targets)
+        for i in range(1, N_HIDDEN + 1):
+            P[f"W{i}"] -= LR_H * upd[f"W{i}"]
+            P[f"b{i}"] -= LR_H * upd[f"b{i}"]
+        P["Wo"] -= LR * gWo
+        P["bo"] -= LR * gbo
+    return np.array(log), np.array(cosines), P
+
+
+METHODS = ("bp", "dtp", "dtp_rand", "top")
+NAMES = {"bp": ("反向传播", "backprop"), "dtp": ("DTP", "DTP"), "dtp_rand": ("DTP-随机逆", "DTP, random inverse"),
+         "top": ("只训顶层", "top layer only")}
+t0 = time.perf_counter()
+runs = {(s, m): train(s, m) for s in SEEDS for m in METHODS}
+print(f"训练用时 {time.perf_counter() - t0:.1f} s（{len(SEEDS)} 个种子 × 4 种方法 × {STEPS} 步）")
+print("最后一步：训练集平均交叉熵 / 测试准确率")
+W_ = (4, 16, 16, 16, 16)
+print(table_row(("种子",) + tuple(NAMES[m][0] for m in METHODS), W_))
+final = {(s, m): runs[s, m][0][-1] for s in SEEDS for m in METHODS}
+for s in SEEDS:
+    print(table_row((s,) + tuple(f"{final[s, m][1]:.4f} / {final[s, m][2]:.3f}" for m in METHODS), W_))
+mean_loss = {m: np.mean([final[s, m][1] for s in SEEDS]) for m in METHODS}
+mean_acc = {m: np.mean([final[s, m][2] for s in SEEDS]) for m in METHODS}
+print(table_row(("平均",) + tuple(f"{mean_loss[m]:.4f} / {mean_acc[m]:.3f}" for m in METHODS), W_))
+loss0 = np.mean([runs[s, "bp"][0][0, 1] for s in SEEDS])
+print(f"初始损失（平均）{loss0:.3f}")
+for m in METHODS:                                   # every method learns
+    assert all(final[s, m][1] < 0.5 * loss0 and final[s, m][2] > 0.9 for s in SEEDS)
+assert mean_loss["bp"] < min(mean_loss["dtp"], mean_loss["dtp_rand"], mean_loss["top"])
+if not QUICK:
+    assert mean_acc["bp"] > 0.96 and mean_acc["dtp"] > 0.96 and mean_acc["top"] > 0.96
+    assert max(mean_acc.values()) - min(mean_acc.values()) < 0.01      # accuracy cannot tell them apart
+    assert mean_loss["bp"] < 0.75 * min(mean_loss["dtp"], mean_loss["dtp_rand"], mean_loss["top"])
+
+if plt is not None:
+    L_ = plotting.label
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4))
+    for j, m in enumerate(METHODS):
+        logs = np.array([runs[s, m][0] for s in SEEDS])
+        for lg in logs:
+            a1.semilogy(lg[:, 0], lg[:, 1], color=f"C{j}", lw=0.5, alpha=0.35)
+            a2.plot(lg[:, 0], lg[:, 2], color=f"C{j}", lw=0.5, alpha=0.35)
+        a1.semilogy(logs[0, :, 0], logs[:, :, 1].mean(0), color=f"C{j}", lw=1.8, label=L_(*NAMES[m]))
+        a2.plot(logs[0, :, 0], logs[:, :, 2].mean(0), color=f"C{j}", lw=1.8, label=L_(*NAMES[m]))
+    a1.set_xlabel(L_("步数（小批量 50）", "step (batch 50)"))
+    a1.set_ylabel(L_("训练集平均交叉熵", "training cross-entropy"))
+    a1.set_title(L_(f"moons，{len(SEEDS)} 个种子（粗线：平均）", f"moons, {len(SEEDS)} seeds (thick: mean)"))
+    a1.legend(fontsize=8)
+    a1.grid(True, which="both", alpha=0.3)
+    a2.set_xlabel(L_("步数（小批量 50）", "step (batch 50)"))
+    a2.set_ylabel(L_("测试准确率（1000 点）", "test accuracy (1000 points)"))
+    a2.set_ylim(0.8, 1.0)
+    a2.set_title(L_("测试准确率", "test accuracy"))
+    a2.grid(True, alpha=0.3)
+    fig.tight_layout()
+    plotting.show(fig, "11_training_curves")
+
+# %% [markdown]
+# ## 5. DTP 的更新与真梯度的夹角
+#
+# 对每个记录点（每 10 步），把第 i 层的 DTP 更新（Wᵢ 与 bᵢ 拼成一个向量）与同一小批量上引擎算的 −∂L/∂(Wᵢ, bᵢ) 求余弦。
+# 第 4 层恒为 1（第 3 节已经验证它就是 2η̂ 倍真梯度），有信息的是第 1–3 层。
+
+# %%
+COS = {m: np.array([runs[s, m][1] for s in SEEDS]) for m in ("dtp", "dtp_rand")}   # seeds × logs × layers
+steps_logged = runs[SEEDS[0], "dtp"][0][:-1, 0]
+n_log = COS["dtp"].shape[1]
+EARLY = slice(0, 10)                       # the first 100 steps
+LATE = slice(n_log - n_log // 4, n_log)    # the last quarter
+W_ = (14, 8, 8, 8, 8)
+stats = {}
+for m in ("dtp", "dtp_rand"):
+    C = COS[m]
+    stats[m] = {"all": np.median(C.reshape(-1, N_HIDDEN), 0), "pos": (C.reshape(-1, N_HIDDEN) > 0).mean(0),
+                "early": np.median(C[:, EARLY].reshape(-1, N_HIDDEN), 0),
+                "late": np.median(C[:, LATE].reshape(-1, N_HIDDEN), 0),
+                "deg": np.degrees(np.arccos(np.median(C.reshape(-1, N_HIDDEN), 0)))}
+    print(f"—— {NAMES[m][0]}（{C.shape[0]} 个种子 × {C.shape[1]} 个记录点）")
+    print(table_row(("", "层 1", "层 2", "层 3", "层 4"), W_))
+    for key, name in (("all", "余弦中位数"), ("deg", "对应角度 °"), ("pos", "< 90° 的比例"),
+                      ("early", "前 100 步"), ("late", "最后 1/4")):
+        print(table_row((name,) + tuple(f"{v:.3f}" if key != "deg" else f"{v:.1f}" for v in stats[m][key]), W_))
+d = stats["dtp"]
+assert np.all(np.abs(COS["dtp"][:, :, -1] - 1) < 1e-9)                 # top hidden layer: the true gradient
+assert np.all(d["all"][:3] > 0.3) and np.all(d["pos"][:3] > 0.9)       # descent directions, well within 90°
+assert np.all(d["all"][:3] < 0.95)                                     # ... but not the gradient
+assert d["early"][0] > stats["dtp_rand"]["early"][0] + 0.3             # trained inverse: useful from the start
+if not QUICK:
+    assert np.all(d["pos"][:3] > 0.95)
+    assert d["all"][2] > max(d["all"][0], d["all"][1]) + 0.1            # the angle grows with depth below the top
+    assert np.all(d["late"][:2] < d["early"][:2] - 0.05)               # lower layers drift away late in training
+    assert d["all"][0] > stats["dtp_rand"]["all"][0] + 0.1              # at the bottom layer the trained inverse helps
+    assert stats["dtp_rand"]["all"][1] > d["all"][1] + 0.1               # ... but not at layer 2 (measured, see text)
+    assert stats["dtp_rand"]["pos"][0] < 0.85 and stats["dtp_rand"]["late"][0] > 0.2
+
+if plt is not None:
+    L_ = plotting.label
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.8), sharey=True)
+    for i, ax in enumerate(axes):
+        for m, ls in (("dtp", "-"), ("dtp_rand", "--")):
+            C = COS[m][:, :, i]
+            k = 5                                    # running median over 5 logs (50 steps), then over seeds
+            sm = np.array([[np.median(c[max(0, t - k + 1):t + 1]) for t in range(len(c))] for c in C])
+            ax.plot(steps_logged, np.median(sm, 0), ls, color="C1" if m == "dtp" else "C2", lw=1.5,
+                    label=L_(*NAMES[m]))
+            ax.fill_between(steps_logged, sm.min(0), sm.max(0), color="C1" if m == "dtp" else "C2", alpha=0.12)
+        ax.axhline(0, color="k", lw=0.6)
+        ax.set_title(L_(f"第 {i + 1} 层", f"layer {i + 1}"))
+        ax.set_xlabel(L_("步数", "step"))
+        ax.grid(True, alpha=0.3)
+    axes[0].set_ylabel(L_("cos(DTP 更新, −∂L/∂W)", "cos(DTP update, −∂L/∂W)"))
+    axes[0].legend(fontsize=8, loc="lower left")
+    fig.suptitle(L_("每层更新与真梯度的余弦（线：种子中位数；阴影：种子间范围；50 步滑动中位数）",
+                    "cosine of each layer's update with the true gradient (line: median over seeds; band: range)"),
+                 fontsize=10)
+    fig.tight_layout()
+    plotting.show(fig, "11_angles_per_layer")
+
+# %% [markdown]
+# ## 6. 逆映射的训练是不是关键：固定网络上的对照
+#
+# 第 5 节里"随机逆"和"训练过的逆"的差别混着另一个效应：前向权重自己也在变。为了只看逆映射，
+# 把前向网络**固定**在初始值，只训练逆映射（(T5)，同样的小批量、噪声和学习率），每隔一段在整个训练集（500 点）上量一次余弦。
+# 作为上限，再算一次**精确逆** gᵢ = fᵢ⁻¹（16 × 16 的 Wᵢ 可逆；第 2 节的情形），这时差分修正就是 ĥᵢ₋₁ = fᵢ⁻¹(ĥᵢ)。
+# 精确逆只在所有目标都落在 (−1, 1) 内时有定义，代码检查了这一点。
+
+# %%
+INV_STEPS = [0, 10, 30, 100, 300] if QUICK else [0, 10, 30, 100, 300, 1000, 3000]
+ETA_EXACT = 1e-3     # with η̂ = 0.1 some targets leave (−1, 1) through the ill-conditioned J⁻¹
+
+
+def g_exact_layer(P, i, h):
+    assert np.abs(h).max() < 1, "a target left (−1, 1): the exact inverse is undefined"
+    return np.linalg.solve(P[f"W{i}"], (np.arctanh(h) - P[f"b{i}"]).T).T
+
+
+frozen = np.zeros((len(SEEDS), len(INV_STEPS), N_HIDDEN))
+recon = np.zeros((len(SEEDS), len(INV_STEPS), N_HIDDEN - 1))
+exact = np.zeros((len(SEEDS), N_HIDDEN))
+for a, s in enumerate(SEEDS):
+    P = init_params(s)
+    rng = np.random.default_rng(1000 + s)
+    noise_rng = np.random.default_rng(2000 + s)
+    hs_all = forward_np(P, X_train)
+    exact[a] = angles(P, X_train, y_train, eta_hat=ETA_EXACT, g=lambda i, h: g_exact_layer(P, i, h))[0]
+    done = 0
+    for b_, k in enumerate(INV_STEPS):
+        while done < k:
+            idx = rng.choice(len(X_train), BATCH, replace=False)
+            train_inverses(P, forward_np(P, X_train[idx]), noise_rng)
+            done += 1
+        frozen[a, b_] = angles(P, X_train, y_train)[0]
+        recon[a, b_] = [((g_np(P, i, hs_all[i]) - hs_all[i - 1]) ** 2).sum() /
+                        ((hs_all[i - 1] - hs_all[i - 1].mean(0)) ** 2).sum() for i in range(2, N_HIDDEN + 1)]
+W_ = (10, 8, 8, 8, 18)
+print(table_row(("逆映射步数", "层 1", "层 2", "层 3", "相对重建误差 层2–4"), W_))
+fz = np.median(frozen, 0)
+for b_, k in enumerate(INV_STEPS):
+    print(table_row((k,) + tuple(f"{v:.3f}" for v in fz[b_, :3]) + (" ".join(f"{v:.3f}" for v in np.median(recon, 0)[b_]),), W_))
+ex = np.median(exact, 0)
+print(table_row(("精确逆",) + tuple(f"{v:.3f}" for v in ex[:3]) + ("0",), W_))
+print("（各种子的中位数；精确逆各种子的最小值：", np.round(exact.min(0)[:3], 3), "）")
+assert np.all(np.median(recon, 0)[-1] < 0.5 * np.median(recon, 0)[0])     # the inverses did learn
+assert np.all(fz[-1, :3] > fz[0, :3] + 0.3)                              # ... and the targets became useful
+assert np.all(exact[:, :3] > 0)                                          # exact inverse: descent (T6)
+if not QUICK:
+    assert np.all(fz[-1, :3] > 0.5) and np.all(np.abs(fz[0, :3]) < 0.3)
