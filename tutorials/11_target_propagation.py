@@ -70,6 +70,11 @@ def cos(a, b):
     return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
 
 
+def near(x, value, tol):
+    """Assert that a number the text states (rounded) is what this run measured."""
+    assert abs(x - value) <= tol, f"{x} is not {value} ± {tol}"
+
+
 # %% [markdown]
 # ## 1. 差分目标传播，用我们自己的话说
 #
@@ -178,6 +183,7 @@ assert all(9 < r0 / r1 < 11 for r0, r1 in zip(rows1[:-1, 1], rows1[1:, 1]))
 assert abs(rows1[-1, 2] - 1) < 1e-3 and abs(rows1[-2, 2] - 1) < 1e-2
 assert abs(rows1[-1, 3] - cos_first_order) < 1e-4
 assert 1 / np.linalg.cond(J) <= cos_first_order < 0.99          # descent, but not backprop's direction
+near(cos_first_order, 0.668, 6e-4), near(1 / np.linalg.cond(J), 0.090, 6e-4), near(rows1[-1, 2], 0.99999, 6e-6)
 
 # %% [markdown]
 # 表里的三件事：位移/η̂ 与 −J⁻¹e 的差每次随 η̂ 缩小 10 倍（一阶近似的误差是 O(η̂)）；
@@ -204,6 +210,8 @@ small, big = draws[draws[:, 0] < 1.0, 1], draws[draws[:, 0] > 2.5, 1]
 print(f"权重尺度 < 1 的中位数余弦 {np.median(small):.3f}；> 2.5 的 {np.median(big):.3f}")
 assert np.all(draws[:, 1] > 0) and np.all(draws[:, 1] >= draws[:, 2] - 1e-12)
 assert np.median(small) > np.median(big)          # more saturated, worse conditioned: larger angle
+near(np.median(draws[:, 1]), 0.20, 0.006), near(draws[:, 1].min(), 0.0002, 6e-5), near(draws[:, 1].max(), 0.93, 0.006)
+near(np.median(small), 0.31, 0.006), near(np.median(big), 0.12, 0.006)
 
 # %% [markdown]
 # ### g 不精确时：差分修正救回了什么
@@ -249,6 +257,7 @@ for e_, a, b_, c in zip(EPS_LIST, tp_med, dtp_med, dtp_pos):
 assert abs(tp_med[0] - dtp_med[0]) < 1e-6 and dtp_pos[0] == 1.0    # exact inverse: TP = DTP, all descent
 assert abs(tp_med[3]) < 0.2 and dtp_med[3] > dtp_med[0] - 0.05     # ε = 0.03: TP lost, DTP unaffected
 assert np.all(np.diff(dtp_med[2:]) < 0.02) and dtp_med[-1] < dtp_med[0] - 0.1   # DTP degrades slowly
+near(tp_med[2], 0.06, 0.006), near(dtp_med[4], 0.32, 0.006), near(dtp_med[-1], 0.21, 0.006), near(dtp_pos[-1], 0.72, 0.006)
 
 if plt is not None:
     L_ = plotting.label
@@ -522,6 +531,11 @@ if not QUICK:
     assert mean_acc["bp"] > 0.96 and mean_acc["dtp"] > 0.96 and mean_acc["top"] > 0.96
     assert max(mean_acc.values()) - min(mean_acc.values()) < 0.01      # accuracy cannot tell them apart
     assert mean_loss["bp"] < 0.75 * min(mean_loss["dtp"], mean_loss["dtp_rand"], mean_loss["top"])
+    assert all(0.9655 <= v < 0.9695 for v in mean_acc.values()) and max(mean_acc.values()) - min(mean_acc.values()) < 0.005
+    for m, v in (("bp", 0.041), ("dtp", 0.065), ("dtp_rand", 0.061), ("top", 0.067)):
+        near(mean_loss[m], v, 6e-4)
+    for m, v, acc in (("top", 0.215, 0.911), ("bp", 0.080, 0.966), ("dtp", 0.096, 0.965), ("dtp_rand", 0.122, 0.952)):
+        near(mid_loss[m], v, 6e-4), near(mid_acc[m], acc, 6e-4)
 
 if plt is not None:
     L_ = plotting.label
@@ -590,6 +604,13 @@ assert np.all(d["all"][:3] < 0.95)                                     # ... but
 assert d["early"][0] > stats["dtp_rand"]["early"][0] + 0.3             # trained inverse: useful from the start
 if not QUICK:
     assert np.all(d["pos"][:3] > 0.95)
+    r = stats["dtp_rand"]
+    for got, want in ((d["all"][:3], (0.41, 0.43, 0.65)), (d["deg"][:3], (66, 64, 50)), (d["pos"][:3], (0.970, 0.996, 0.998)),
+                      (d["early"][:3], (0.61, 0.63, 0.62)), (d["late"][:3], (0.27, 0.29, 0.55)),
+                      (r["all"][:3], (0.26, 0.61, 0.52)), (r["deg"][:3], (75, 52, 59)), (r["pos"][:3], (0.791, 0.994, 0.998)),
+                      (r["early"][:3], (-0.06, 0.35, 0.28)), (r["late"][:3], (0.39, 0.68, 0.52))):
+        for g_, w_ in zip(got, want):
+            near(g_, w_, 0.6 if w_ > 2 else (6e-4 if w_ in (0.970, 0.996, 0.998, 0.791, 0.994) else 6e-3))
     assert d["all"][2] > max(d["all"][0], d["all"][1]) + 0.1            # the angle grows with depth below the top
     assert np.all(d["late"][:2] < d["early"][:2] - 0.05)               # lower layers drift away late in training
     assert d["all"][0] > stats["dtp_rand"]["all"][0] + 0.1              # at the bottom layer the trained inverse helps
@@ -718,6 +739,16 @@ if not QUICK:
     assert np.all(fz[INV_STEPS.index(300), :3] > 0.5) and np.all(fz[INV_STEPS.index(1000), :3] > 0.5)
     assert fz[-1, 0] < fz[INV_STEPS.index(1000), 0] - 0.1                # layer 1 loses some of it again
     assert np.all(np.median(recon, 0)[-1] < 0.03)
+    for got, want in ((fz[0, :3], (-0.12, -0.00, -0.02)), (fz[INV_STEPS.index(300), :3], (0.53, 0.61, 0.70)),
+                      (fz[INV_STEPS.index(1000), :3], (0.55, 0.62, 0.71)), (fz[-1, :3], (0.35, 0.58, 0.63)),
+                      (ex[:3], (0.02, 0.06, 0.12))):
+        for g_, w_ in zip(got, want):
+            near(g_, w_, 6e-3)
+    rc = np.median(recon, 0)
+    assert 1.55 <= rc[0].min() and rc[0].max() < 2.05 and np.all(rc[INV_STEPS.index(300)] < 0.025)
+    assert exact_h.size == 7500 and (exact[:, :3] < 0).any()
+    near(np.median(exact_h), 0.03, 6e-3)
+    assert max(np.linalg.cond(init_params(s)[f"W{i}"]) for s in SEEDS for i in range(2, N_HIDDEN + 1)) > 1000
 
 if plt is not None:
     L_ = plotting.label
