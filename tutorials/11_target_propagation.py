@@ -545,11 +545,14 @@ if plt is not None:
         for lg in logs:
             a1.semilogy(lg[:, 0], lg[:, 1], color=f"C{j}", lw=0.5, alpha=0.35)
             a2.plot(lg[:, 0], lg[:, 2], color=f"C{j}", lw=0.5, alpha=0.35)
-        a1.semilogy(logs[0, :, 0], logs[:, :, 1].mean(0), color=f"C{j}", lw=1.8, label=L_(*NAMES[m]))
-        a2.plot(logs[0, :, 0], logs[:, :, 2].mean(0), color=f"C{j}", lw=1.8, label=L_(*NAMES[m]))
+        k = 1 if QUICK else 10                       # thick line: mean over seeds, running mean over k logs
+        smooth = lambda v: np.convolve(np.pad(v, (k - 1, 0), mode="edge"), np.ones(k) / k, mode="valid")
+        a1.semilogy(logs[0, :, 0], smooth(logs[:, :, 1].mean(0)), color=f"C{j}", lw=1.8, label=L_(*NAMES[m]))
+        a2.plot(logs[0, :, 0], smooth(logs[:, :, 2].mean(0)), color=f"C{j}", lw=1.8, label=L_(*NAMES[m]))
     a1.set_xlabel(L_("步数（小批量 50）", "step (batch 50)"))
     a1.set_ylabel(L_("训练集平均交叉熵", "training cross-entropy"))
-    a1.set_title(L_(f"moons，{len(SEEDS)} 个种子（粗线：平均）", f"moons, {len(SEEDS)} seeds (thick: mean)"))
+    a1.set_title(L_(f"moons，{len(SEEDS)} 个种子（细线：各种子；粗线：平均，100 步滑动）",
+                    f"moons, {len(SEEDS)} seeds (thin: each; thick: mean, 100-step running mean)"))
     a1.legend(fontsize=8)
     a1.grid(True, which="both", alpha=0.3)
     a2.set_xlabel(L_("步数（小批量 50）", "step (batch 50)"))
