@@ -466,11 +466,16 @@ assert max(report.worst.values()) < 1e-6
 # | 单元数 n | 学会的种子 | 学会所需遍数（中位数，最少–最多） | 学会的网络里，在全部 4096 条 12 位序列上也全对的 |
 # |---|---|---|---|
 # | 3 | 10 / 20 | 320（164–2697） | 10 / 10 |
-# | 4 | 16 / 20 | 210（148–1284） | 10 / 16 |
+# | 4 | 15 / 20 | 208（148–1295） | 8 / 15 |
 # | 6 | 20 / 20 | 218（139–679） | 14 / 20 |
 #
 # 测试里（`TINYGRAD_CN_QUICK=1`）只跑种子 0–4、n = 3 和 6：n = 3 学会 2 / 5（两个都在 12 位上全对），
 # n = 6 学会 5 / 5（其中 3 个在 12 位上全对）。
+#
+# 这些数对舍入误差很敏感：3000 遍带动量的梯度下降会把最后一位的差别放大成"学会 / 没学会"的差别。
+# 换一台机器（另一种 CPU、另一个 BLAS）或者改一个数学上等价的写法（比如 σ′ 写成 σ(1 − σ) 还是 σ(x)σ(−x)），
+# 个别种子的结局就可能变：我们把 σ′ 换成后一种写法时，n = 4 从 16 / 20 变成了 15 / 20。
+# 所以下面的检查给计数留 ±1（12 位全对的 ±2）、中位遍数留 10% 的余地。
 
 # %%
 SIZES = (3, 6) if QUICK else (3, 4, 6)
@@ -523,15 +528,12 @@ assert 0 < learned[3] < len(SEEDS)          # with just enough units (3), some s
 assert all(r["long_right"] for r in runs[3] if r["learned"])  # every 3-unit net that learned found the rule
 assert sum(r["long_right"] for r in runs[6]) < len(SEEDS)       # some 6-unit nets fail on longer sequences
 long_right = {n: sum(r["long_right"] for r in rs if r["learned"]) for n, rs in runs.items()}
-if QUICK:                                   # the quick numbers quoted above
-    assert learned == {3: 2, 6: 5} and long_right == {3: 2, 6: 3}, (learned, long_right)
-else:                                       # the full-run numbers quoted in the table above
-    stats = {n: (int(np.median([r["sweeps"] for r in rs if r["learned"]])),
-                 min(r["sweeps"] for r in rs if r["learned"]), max(r["sweeps"] for r in rs if r["learned"]))
-             for n, rs in runs.items()}
-    assert learned == {3: 10, 4: 16, 6: 20}, learned
-    assert long_right == {3: 10, 4: 10, 6: 14}, long_right
-    assert stats == {3: (320, 164, 2697), 4: (210, 148, 1284), 6: (218, 139, 679)}, stats
+# the numbers quoted above (learned, right on 12 bits, median sweeps), up to rounding-sensitive seeds
+QUOTED = {3: (2, 2, None), 6: (5, 3, None)} if QUICK else {3: (10, 10, 320), 4: (15, 8, 208), 6: (20, 14, 218)}
+for n, (n_learned, n_long, median_sweeps) in QUOTED.items():
+    assert abs(learned[n] - n_learned) <= 1 and abs(long_right[n] - n_long) <= 2, (n, learned, long_right)
+    if median_sweeps is not None:
+        assert abs(np.median([r["sweeps"] for r in runs[n] if r["learned"]]) - median_sweeps) <= 0.1 * median_sweeps
 
 # %% [markdown]
 # 3 个单元恰好够用（4a 的手工解），可是一半的种子 3000 遍内学不会；单元多几个，学会的种子就多了，
@@ -548,7 +550,7 @@ else:                                       # the full-run numbers quoted in the
 #
 # 表的最后一列说明另一件事：在 6 位序列上学会，不等于学会了"奇偶性"这条规则。n = 3 学会的网络
 # 在 12 位序列上全都对——3 个单元没有多余的地方，学会了就只能是 4a 那样可以一直跑下去的解；
-# n = 4、6 的网络更容易学会，可是有三到四成在更长的序列上出错：多出来的单元也让网络可以用
+# n = 4、6 的网络更容易学会，可是有三成（n = 6）到近一半（n = 4）在更长的序列上出错：多出来的单元也让网络可以用
 # "只在 7 步以内管用"的办法过关。想要规则，就得拿更长的序列来训练或检验（练习 3）。
 
 # %%
