@@ -112,6 +112,16 @@ def test_outer_grad_records_only_when_something_outside_can_use_it():
     assert tg.grad(tg.grad(h))(0.3).item() == pytest.approx(-1 / 0.09 - 2 * s * (1 - s), rel=1e-12)
 
 
+def test_jacobian_of_two_inputs_records_nothing_in_either_mode():
+    # ∂(sin x · y)/∂x = diag(cos x · y), ∂/∂y = diag(sin x); the other input is not a closed-over leaf
+    x, y = np.array([0.1, 0.5, 1.0]), np.array([2.0, -1.0, 3.0])
+    for mode in ("forward", "reverse"):
+        jx, jy = tg.jacobian(lambda a, b: tg.sin(a) * b, x, y, mode=mode)
+        np.testing.assert_allclose(jx.data, np.diag(np.cos(x) * y), rtol=1e-14)
+        np.testing.assert_allclose(jy.data, np.diag(np.sin(x)), rtol=1e-14)
+        assert not jx.requires_grad and not jy.requires_grad, mode
+
+
 def test_create_graph_backward_then_differentiate_again():
     x = tg.Tensor(0.7, requires_grad=True)
     y = tg.sin(x)

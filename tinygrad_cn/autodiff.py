@@ -265,9 +265,15 @@ def _needs_graph(order, wrt, outer_args):
         n._op is None and n.requires_grad and id(n) not in own for n in order)
 
 
-def _grads_for(out, wrt, seed, outer_args, retain):
+def _graph_of(out, wrt, outer_args):
+    """The recorded graph from ``wrt`` to ``out`` (``toposort`` order), and whether sweeps over it
+    must record (``_needs_graph``): found once per transform call, shared by all its sweeps."""
     order = toposort([out], stop={id(t) for t in wrt})
-    create = _needs_graph(order, wrt, outer_args)
+    return order, _needs_graph(order, wrt, outer_args)
+
+
+def _grads_for(out, wrt, seed, graph, retain):
+    order, create = graph
     got = reverse_sweep(order, {id(out): seed}, create_graph=create, targets={id(t) for t in wrt})
     if not (retain or create):
         _free(order)
@@ -288,7 +294,8 @@ def value_and_grad(f, argnums=0):
         if not y.requires_grad:
             grads = tuple(Tensor._make(np.zeros(t.shape, t.dtype)) for t in wrt)
         else:
-            grads = _grads_for(y, wrt, Tensor._make(np.ones(y.shape, y.dtype)), args, retain=False)
+            grads = _grads_for(y, wrt, Tensor._make(np.ones(y.shape, y.dtype)), _graph_of(y, wrt, args),
+                               retain=False)
         _release(wrt)
         return y, grads[0] if isinstance(argnums, int) else grads
     return wrapped
@@ -313,7 +320,7 @@ def vjp(f, *primals):
         seed = _cotangent(out, cotangent, "vjp")
         if not out.requires_grad:
             return tuple(Tensor._make(np.zeros(t.shape, t.dtype)) for t in wrt)
-        return _grads_for(out, wrt, seed, primals + (cotangent,), retain=True)
+        return _grads_for(out, wrt, seed, _graph_of(out, wrt, primals + (cotangent,)), retain=True)
     return out, vjp_fn
 
 
@@ -340,14 +347,13 @@ def jvp(f, primals, tangents):
     with enable_grad():
         args, wrt = _inputs_for(primals, range(len(primals)))
         out = _output(f(*args), "jvp")
-    tangent = _tangent_of(out, wrt, ts, primals + tuple(tangents))
+    tangent = _tangent_of(out, wrt, ts, _graph_of(out, wrt, primals + tuple(tangents)))
     _release(wrt)
     return out, tangent
 
 
-def _tangent_of(out, wrt, ts, outer_args):
-    order = toposort([out], stop={id(t) for t in wrt})
-    create = _needs_graph(order, wrt, outer_args)
+def _tangent_of(out, wrt, ts, graph):
+    order, create = graph
     seeds = {id(w): t if t.dtype == w.dtype else Tensor._make(t.data.astype(w.dtype))
              for w, t in zip(wrt, ts)}
     t = forward_sweep_ids(order, seeds, create_graph=create).get(id(out))
@@ -382,6 +388,7 @@ def jacobian(f, *xs, mode="reverse"):
     with enable_grad():
         args, wrt = _inputs_for(xs, range(len(xs)))
         out = _output(f(*args), "jacobian")
+    graph = _graph_of(out, wrt, xs)          # one graph for all n forward or m reverse sweeps
     if not out.requires_grad:
         jacs = [Tensor._make(np.zeros(out.shape + w.shape, out.dtype)) for w in wrt]
     elif mode == "forward":
@@ -391,7 +398,7 @@ def jacobian(f, *xs, mode="reverse"):
             for j in range(w.size):
                 e = np.zeros(w.size, w.dtype)
                 e[j] = 1
-                cols.append(_tangent_of(out, [w], [Tensor._make(e.reshape(w.shape))], xs))
+                cols.append(_tangent_of(out, [w], [Tensor._make(e.reshape(w.shape))], graph))
             jac = ops.stack(cols, axis=-1) if cols else Tensor._make(np.zeros(out.shape + (0,), out.dtype))
             jacs.append(ops.reshape(jac, out.shape + w.shape))
     else:
@@ -399,7 +406,7 @@ def jacobian(f, *xs, mode="reverse"):
         for i in range(out.size):
             e = np.zeros(out.size, out.dtype)
             e[i] = 1
-            rows.append(_grads_for(out, wrt, Tensor._make(e.reshape(out.shape)), xs, retain=True))
+            rows.append(_grads_for(out, wrt, Tensor._make(e.reshape(out.shape)), graph, retain=True))
         jacs = []
         for k, w in enumerate(wrt):
             jac = ops.stack([r[k] for r in rows]) if rows else Tensor._make(np.zeros((0,) + w.shape, w.dtype))
