@@ -620,6 +620,10 @@ def test_accuracy_rules():
     assert accuracy(np.array([[0.1, 0.9], [0.8, 0.2]]), np.array([[0.0, 1.0], [1.0, 0.0]])) == 1.0
     assert accuracy(np.array([[0.7], [0.2], [0.6]]), np.array([[1.0], [0.0], [0.0]])) == pytest.approx(2 / 3)
     assert accuracy(np.array([[0.7, 0.6], [0.2, 0.9]]), np.array([[1.0, 1.0], [0.0, 0.0]])) == 0.5
+    # a two-answer row (thresholds) beside a one-answer row (argmax: 0.4 is its largest output):
+    # both right, as each is alone; the batch does not change how a row is judged
+    out, t = np.array([[0.9, 0.8, 0.1], [0.3, 0.4, 0.1]]), np.array([[1.0, 1.0, 0.0], [0.0, 1.0, 0.0]])
+    assert accuracy(out, t) == 1.0 and accuracy(out[1:], t[1:]) == 1.0
     assert accuracy(np.array([[2.0], [-1.0]]), np.array([[1.0], [0.0]]), threshold=0.0) == 1.0
     assert accuracy(np.array([[2.0], [-1.0], [0.5]]), np.array([1, 0, 0]), threshold=0.0) == pytest.approx(2 / 3)
 

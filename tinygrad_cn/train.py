@@ -25,10 +25,11 @@ def accuracy(output, target, threshold=0.5):
     - integer labels of shape (N,) and outputs of shape (N, C), C > 1: the class with the largest
       output (logit or probability) is the prediction; with C = 1, label 1 is predicted when the
       output is above ``threshold``;
-    - one-hot targets (N, C), C > 1, every row summing to 1: the same, by argmax;
-    - otherwise (binary targets of shape (N, 1) or (N,), or several on/off units per sample as in
-      the family trees): each unit is on when its output is above ``threshold`` (0.5 for
-      probabilities, 0 for logits), and a sample is correct when every unit is.
+    - a target row of shape (C,), C > 1, that is one-hot: the same, by argmax;
+    - any other sample (binary targets of shape (N, 1) or (N,), or several on-units, as for the
+      family trees' two-answer questions): each unit is on when its output is above ``threshold``
+      (0.5 for probabilities, 0 for logits), and the sample is correct when every unit is.
+    Each sample is judged by its own target row, never by the rest of the batch.
     """
     out = np.asarray(output.data if isinstance(output, Tensor) else output)
     t = np.asarray(target.data if isinstance(target, Tensor) else target)
@@ -40,12 +41,14 @@ def accuracy(output, target, threshold=0.5):
         return float(np.mean(np.argmax(out, axis=-1) == t))
     if t.shape != out.shape:
         raise ValueError(f"accuracy: target shape {t.shape} does not fit output shape {out.shape}")
-    if out.ndim >= 2 and out.shape[-1] > 1 and np.all((t == 0) | (t == 1)) and np.all(t.sum(-1) == 1):
-        return float(np.mean(np.argmax(out, -1) == np.argmax(t, -1)))
     right = (out > threshold) == (t > 0.5)
-    if right.ndim >= 2:
-        right = np.all(right.reshape(right.shape[0], -1), axis=1)
-    return float(np.mean(right))
+    if out.ndim < 2:
+        return float(np.mean(right))
+    right = np.all(right, axis=-1)
+    if out.shape[-1] > 1:                           # one-hot rows: by argmax
+        one_hot = np.all((t == 0) | (t == 1), axis=-1) & (t.sum(-1) == 1)
+        right = np.where(one_hot, np.argmax(out, -1) == np.argmax(t, -1), right)
+    return float(np.mean(np.all(right.reshape(len(right), -1), axis=1)))   # a sample: all its rows
 
 
 @dataclass
