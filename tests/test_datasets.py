@@ -1,7 +1,6 @@
 """Data sets (RHW figs. 1–4, XOR, 2-D toys, digits), mini-batches (NNDL eq. 5.84) and saving /
 loading parameters. Counts and facts are from the seeds (seed 003's captions) or from counting."""
 import importlib.util
-import math
 
 import numpy as np
 import pytest
@@ -199,6 +198,13 @@ def test_load_errors_name_the_problem_and_change_nothing(tmp_path):
     with pytest.raises(ValueError, match=r"'0.weight' has shape \(3, 2\).*\(4, 2\)"):
         load_parameters(wide, path)
     assert all(np.array_equal(b, p.data) for b, p in zip(before, big.parameters()))
+    # the first layer fits and the second does not: the first is left as it was, too
+    two = save_parameters(big, tmp_path / "two.npz")
+    other = nn.Sequential(nn.Linear(2, 3, rng=7), nn.Linear(3, 2, rng=8))
+    first = other[0].weight.data.copy()
+    with pytest.raises(ValueError, match=r"'1.weight' has shape \(1, 3\).*\(2, 3\)"):
+        load_parameters(other, two)
+    assert np.array_equal(other[0].weight.data, first)
     # strict=False tolerates extra names in the file, never missing ones
     load_parameters(nn.Sequential(nn.Linear(2, 3, rng=5)), save_parameters(big, tmp_path / "big"),
                     strict=False)

@@ -124,6 +124,10 @@ def test_functional_call_substitutes_and_restores():
 
 def test_state_dict_round_trip_in_memory():
     a, b = Two(), Two()
+    for p in b.parameters():                   # Two() is seeded: make b differ before loading
+        p.data = p.data + 1.0
+    x0 = np.ones((1, 3))
+    assert not np.array_equal(a(x0).data, b(x0).data)
     b.load_state_dict(a.state_dict())
     x = np.random.default_rng(0).standard_normal((5, 3))
     assert np.array_equal(a(x).data, b(x).data)
