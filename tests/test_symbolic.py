@@ -40,6 +40,18 @@ def test_textbook_sigmoid_derivatives_are_eq_5_68():
         pytest.approx(s * (1 - s) * 2.0, rel=1e-14)
 
 
+def test_unnamed_leaves_get_the_names_of_the_tables_whatever_the_operand_order():
+    a = tg.Tensor(2.0, requires_grad=True)                 # unnamed
+    b = tg.Tensor(3.0, requires_grad=True, name="v1")      # takes the first automatic name
+    assert symbolic.expression(a * b) == "v2*v1"
+    assert symbolic.expression(b * a) == "v1*v2"
+    assert symbolic.variables(b * a) == {"v1": 3.0, "v2": 2.0}
+    c = tg.Tensor(1.0, requires_grad=True)
+    f = (a * 3) * c
+    names = tg.trace.node_names(f)
+    assert symbolic.expression(f) == f"{names[id(a)]}*3*{names[id(c)]}"
+
+
 def test_eq_5_60_simplifies_to_eq_5_61():
     x = _leaf(2.0)
     f = 3 * x - x + 2 * x + 1

@@ -35,6 +35,7 @@ import numpy as np
 
 from .autodiff import toposort
 from .tensor import Tensor
+from .trace import node_names
 
 __all__ = ["Expr", "var", "const", "func", "to_expr", "expression", "derivative", "diff", "size",
            "evaluate", "to_string", "simplify", "graph_size", "variables", "to_sympy", "SUPPORTED"]
@@ -127,22 +128,18 @@ def _as_expr(f):
 
 # ---- from the recorded graph to a formula -----------------------------------------------------
 def _convert(out):
-    """(Expr of ``out``, {id(leaf tensor): variable name})."""
+    """(Expr of ``out``, {id(leaf tensor): variable name}, {variable name: leaf tensor}). Unnamed
+    leaves that require grad get the names the step tables and drawings give them (``node_names``);
+    other unnamed leaves are constants."""
     order = toposort([out], constants=True)
-    exprs, names, owner, auto = {}, {}, {}, 0
+    auto = node_names(order)
+    exprs, names, owner = {}, {}, {}
     for node in order:
         if node._op is None:
-            name = node.name
-            if name is None and node.requires_grad:
-                auto += 1
-                name = f"v{auto}"
-                while any(n == name for n in owner):
-                    auto += 1
-                    name = f"v{auto}"
-            if name is None:
+            if node.name is None and not node.requires_grad:
                 exprs[id(node)] = const(node.data)
                 continue
-            name = str(name)
+            name = auto[id(node)]
             if name in owner and owner[name] is not node:
                 raise ValueError(f"symbolic: two different leaf tensors are both named {name!r}; a "
                                  "formula cannot tell them apart, so give them different names")
@@ -154,9 +151,7 @@ def _convert(out):
         args = [exprs[id(i)] for i in node._inputs]
         if op == "identity":
             exprs[id(node)] = args[0]
-        elif op in _BINARY:
-            exprs[id(node)] = Expr(op, args)
-        elif op == "neg" or op in _FUNCS:
+        elif op in _BINARY or op == "neg" or op in _FUNCS:
             exprs[id(node)] = Expr(op, args)
         else:
             who = f" (the node named {node.name!r})" if node.name else ""
@@ -164,7 +159,7 @@ def _convert(out):
                 f"symbolic: no symbolic rule for the primitive {op!r}{who}; symbolic.py handles "
                 f"{', '.join(SUPPORTED)} (scalar formulas). Use automatic differentiation "
                 "(backward, tg.grad) for this graph.")
-    return exprs[id(out)], names
+    return exprs[id(out)], names, owner
 
 
 def to_expr(out):
@@ -181,10 +176,8 @@ def expression(out):
 def variables(out):
     """{name: value} of the variables (named leaves, and unnamed ones that require grad) of the
     graph of ``out``: the values to ``evaluate`` its formulas at."""
-    expr_names = _convert(out)[1]
-    leaves = {id(n): n for n in toposort([out], constants=True) if n._op is None}
-    return {name: (leaves[i].data.item() if leaves[i].data.size == 1 and leaves[i].ndim == 0
-                   else leaves[i].data) for i, name in expr_names.items()}
+    return {name: (leaf.data.item() if leaf.ndim == 0 else leaf.data)
+            for name, leaf in _convert(out)[2].items()}
 
 
 # ---- the rules of differentiation ---------------------------------------------------------------
@@ -337,7 +330,7 @@ def derivative(f, wrt, fold=True):
     leaf tensor of that graph, or a variable name. ``fold=False`` applies the rules with no
     simplification at all (0·u and 1·u stay)."""
     if isinstance(f, Tensor):
-        expr, names = _convert(f)
+        expr, names, _ = _convert(f)
         if isinstance(wrt, Tensor):
             if id(wrt) not in names:
                 if wrt.name is None:
