@@ -41,7 +41,7 @@ _SYSTEM_FAMILIES = (
     "Noto Serif CJK SC", "Noto Serif SC", "AR PL UMing CN", "AR PL UKai CN",
 )
 
-_state = {"configured": False, "font": False}     # font: False = not looked for yet, None = none
+_state = {"font": False}     # font: False = not looked for yet, None = none
 _notes_printed = set()
 
 

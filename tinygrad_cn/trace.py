@@ -1,7 +1,7 @@
 """The step tracer: the textbook's accumulation sequences, read off the engine's own sweeps.
 
 For a scalar graph it returns, as data, what NNDL §5.4 (published §4.5.3) writes out by hand:
-- ``chain(f, w)``: the local derivatives along each path from f down to w (eqs. 5.64–5.67);
+- ``chain(f, w)``: the local derivatives along each path from f down to w (eqs. 5.64–5.68);
 - ``forward_steps(f, w)``: ∂h_k/∂w = Σ ∂h_k/∂h_j · ∂h_j/∂w over h_k's inputs, in the order the
   forward sweep computes them (eqs. 5.69–5.74);
 - ``reverse_steps(f)``: ∂f/∂h_k = Σ ∂f/∂h_j · ∂h_j/∂h_k over h_k's consumers, in the order the
@@ -245,6 +245,7 @@ def reverse_table(output, fmt="text"):
 
 
 def _width(text):
+    """Terminal columns of ``text``: a Chinese character (East Asian wide) takes two."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 

@@ -27,7 +27,6 @@ import re
 import sys
 import traceback
 import types
-import unicodedata
 import warnings
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from io import StringIO
 from pathlib import Path
 
 from . import plotting
+from .trace import _width
 
 __all__ = ["Cell", "parse", "read_cells", "render_markdown", "table_row", "Stepper", "run", "main"]
 
@@ -140,11 +140,6 @@ class _Style:
 
     def green(self, t):
         return self._wrap("32", t)
-
-
-def _width(text):
-    """Terminal columns of ``text``: a Chinese character (East Asian wide) takes two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def table_row(cells, widths):
@@ -438,8 +433,7 @@ def main(argv=None):
     interactive = a.interactive or (not a.all and sys.stdin is not None and sys.stdin.isatty())
     if not interactive or plotting.headless():
         os.environ.setdefault("MPLBACKEND", "Agg")
-    out = Path(a.out) if a.out else Path("out") / path.stem
-    return run(path, out=out, start=a.start, interactive=interactive)
+    return run(path, out=a.out, start=a.start, interactive=interactive)
 
 
 if __name__ == "__main__":
