@@ -258,8 +258,7 @@ def test_automatic_names_follow_the_forward_pass_and_skip_used_names():
 
 
 def test_drawings_and_step_tables_name_nodes_alike():
-    # one naming function (tinygrad_cn.trace.node_names) for draw and the step tables
-    assert viz.node_names is tg.trace.node_names
+    # draw and the step tables call every node by the same name
     a = tg.Tensor(2.0, requires_grad=True)
     b = tg.Tensor(3.0, requires_grad=True, name="v1")
     y = (a * b + 1) * 2
