@@ -7,8 +7,9 @@ forward mode and derivatives of derivatives all come from the primitives' rules.
 the seed 001 draft of NNDL ch. 5 (published: ch. 4); the published section is given beside.
 
 Conventions where a function has a kink (tested in tests/test_nn.py):
-relu'(0) = 0; leaky_relu'(0) = prelu'(0) = λ (= a), the left branch, as eqs. 5.18 and 5.20 put
-x = 0 on the side "x ≤ 0"; hard_logistic and hard_tanh have derivative 0 outside the *open*
+relu'(0) = 0 and leaky_relu'(0) = prelu'(0) = λ (= a): at 0 the slope of the left branch, as
+PyTorch does (the book gives no derivative at 0; eq. 5.16 writes x = 0 on the side "x ≥ 0", eqs.
+5.18 and 5.20 on the side "x ≤ 0"); hard_logistic and hard_tanh have derivative 0 outside the *open*
 linear region, so 0 at the kinks too; maxout splits the gradient evenly among tied pieces.
 
 Losses reduce in two steps: first over everything but the batch axis (axis 0) to give one loss per
@@ -28,10 +29,6 @@ __all__ = ["linear", "logistic", "sigmoid", "tanh", "hard_logistic", "hard_tanh"
            "l2_penalty", "one_hot"]
 
 
-def _t(x):
-    return x if isinstance(x, Tensor) else Tensor(x)
-
-
 def _const_like(arr, like):
     """A constant tensor (never differentiated) in the floating dtype of ``like``."""
     return Tensor._make(np.asarray(arr, dtype=like.dtype if like.dtype.kind == "f" else np.float64))
@@ -42,7 +39,7 @@ def linear(x, weight, bias=None):
     """z = W a + b (eq. 5.26; published eq. 4.31) for one sample ``a`` of shape (n_{l−1},), or
     Z = X Wᵀ + b for a batch X of shape (N, n_{l−1}) whose rows are samples. ``weight`` has NNDL's
     shape (n_l, n_{l−1})."""
-    x = _t(x)
+    x = as_tensor(x)
     z = x @ ops.transpose(weight)
     return z if bias is None else z + bias
 
@@ -51,7 +48,7 @@ def linear(x, weight, bias=None):
 def logistic(x):
     """σ(x) = 1/(1 + e^{−x}) (eq. 5.4); σ' = σ(1 − σ) (table 5.1). The engine's ``sigmoid``
     primitive, stable for any x."""
-    return ops.sigmoid(_t(x))
+    return ops.sigmoid(as_tensor(x))
 
 
 sigmoid = logistic
@@ -59,7 +56,7 @@ sigmoid = logistic
 
 def tanh(x):
     """tanh(x) = (e^x − e^{−x})/(e^x + e^{−x}) = 2σ(2x) − 1 (eqs. 5.5, 5.6); tanh' = 1 − tanh²."""
-    return ops.tanh(_t(x))
+    return ops.tanh(as_tensor(x))
 
 
 def _clipped_linear(g, low, high):
@@ -72,44 +69,43 @@ def _clipped_linear(g, low, high):
 def hard_logistic(x):
     """max(min(0.25x + 0.5, 1), 0) (eqs. 5.7–5.11): the logistic function's first-order Taylor
     line at 0, g_l(x) = σ(0) + σ'(0)x, clipped to [0, 1]. Derivative 1/4 for −2 < x < 2, else 0."""
-    x = _t(x)
+    x = as_tensor(x)
     return _clipped_linear(0.25 * x + 0.5, 0, 1)
 
 
 def hard_tanh(x):
     """max(min(x, 1), −1) (eqs. 5.12–5.15). Derivative 1 for −1 < x < 1, else 0."""
-    x = _t(x)
+    x = as_tensor(x)
     return _clipped_linear(x, -1, 1)
 
 
 def relu(x):
     """rectifier(x) = max(0, x) (eqs. 5.16, 5.17); relu'(0) = 0."""
-    return ops.relu(_t(x))
+    return ops.relu(as_tensor(x))
 
 
 def leaky_relu(x, negative_slope=0.01):
     """x if x > 0 else λx (eq. 5.18) = max(0, x) + λ min(0, x) (eq. 5.19), with λ =
     ``negative_slope`` (the book suggests 0.01); the derivative at 0 is λ."""
-    x = _t(x)
-    return ops.where(x.data > 0, x, negative_slope * x)
+    return prelu(x, negative_slope)
 
 
 def prelu(x, a):
     """PReLU_i(x) = x if x > 0 else a_i x (eqs. 5.20, 5.21): ``a`` is learnable, one slope per
     neuron (shape (n,), broadcast over the last axis of x) or one shared slope (shape () or (1,))."""
-    x = _t(x)
+    x = as_tensor(x)
     return ops.where(x.data > 0, x, a * x)
 
 
 def softplus(x):
     """softplus(x) = log(1 + e^x) (eq. 5.22), computed as logaddexp(0, x); softplus' = σ."""
-    return ops.softplus(_t(x))
+    return ops.softplus(as_tensor(x))
 
 
 def maxout(z, k):
     """max_{i∈[1,k]} z_i (eq. 5.25) over groups of ``k`` consecutive net inputs: the last axis of
     ``z`` (length n·k, the z_i of eq. 5.23 for n units) becomes n outputs. Ties share the gradient."""
-    z = _t(z)
+    z = as_tensor(z)
     n = z.shape[-1]
     if n % k:
         raise ValueError(f"maxout: the last axis has {n} net inputs, not a multiple of k = {k}")
@@ -119,7 +115,7 @@ def maxout(z, k):
 def elu(x, alpha=1.0):
     """ELU (Clevert et al. 2016): x if x > 0 else α(e^x − 1). The exponential is taken of
     min(x, 0) (built with ``where``), so a large positive x never overflows in the unused branch."""
-    x = _t(x)
+    x = as_tensor(x)
     pos = x.data > 0
     neg_part = ops.where(pos, _const_like(0.0, x), x)
     return ops.where(pos, x, alpha * (ops.exp(neg_part) - 1))
@@ -127,29 +123,29 @@ def elu(x, alpha=1.0):
 
 def swish(x, beta=1.0):
     """Swish (Ramachandran et al. 2017): x·σ(βx); β may be a number or a learnable tensor."""
-    x = _t(x)
+    x = as_tensor(x)
     return x * ops.sigmoid(beta * x)
 
 
 def softmax(x, axis=-1):
     """softmax(x)_c = e^{x_c}/Σ_k e^{x_k} (eq. 5.34), as exp(log_softmax(x))."""
-    return ops.softmax(_t(x), axis)
+    return ops.softmax(as_tensor(x), axis)
 
 
 def log_softmax(x, axis=-1):
     """x − logsumexp(x): finite for logits of any size."""
-    return ops.log_softmax(_t(x), axis)
+    return ops.log_softmax(as_tensor(x), axis)
 
 
 # ==== seed 000: adaptive activations ===========================================================
 def adaptive_logistic(u, alpha, beta):
     """h(u) = 1/(1 + e^{−(αu + β)}) (seed 000 §3, fig. 3.1), α the slope and β the offset."""
-    return ops.sigmoid(alpha * _t(u) + beta)
+    return ops.sigmoid(alpha * as_tensor(u) + beta)
 
 
 def adaptive_tanh(u, alpha, beta):
     """h(u) = tanh(αu + β) (seed 000 appendix B)."""
-    return ops.tanh(alpha * _t(u) + beta)
+    return ops.tanh(alpha * as_tensor(u) + beta)
 
 
 # ==== regularisation layers, as functions ======================================================
@@ -159,7 +155,7 @@ def dropout(x, p=0.5, training=True, rng=None, mask=None):
     relates to the book's test-time scaling. ``mask`` (boolean, True = keep) replaces the random
     draw, for checking gradients with a fixed mask."""
     from .init import as_rng
-    x = _t(x)
+    x = as_tensor(x)
     if not 0 <= p < 1:
         raise ValueError(f"dropout: the drop probability p must be in [0, 1), got {p}")
     if not training or p == 0:
@@ -179,7 +175,7 @@ def batch_norm(x, gamma=None, beta=None, eps=1e-5):
     feature k, μ_B = mean over the batch, σ²_B = mean of (x − μ_B)² (the biased 1/m variance, as in
     the algorithm), x̂ = (x − μ_B)/√(σ²_B + ε), y = γ x̂ + β (eq. 5.89). Returns (y, μ_B, σ²_B);
     the statistics are tensors in the graph (the gradient flows through them)."""
-    x = _t(x)
+    x = as_tensor(x)
     mu = ops.mean(x, axis=0, keepdims=True)
     d = x - mu
     var = ops.mean(d * d, axis=0, keepdims=True)
@@ -225,7 +221,7 @@ def squared_error(y, d, reduction="mean"):
     ``"sum"`` gives RHW's E = ½ Σ_c Σ_j (y_{j,c} − d_{j,c})²; ``"mean"`` (default) gives
     (1/N) Σ_c ½‖d_c − y_c‖², eq. 5.36's data term with L = ½‖d − y‖². Its gradient with respect to
     y is y − d (RHW eq. 4), divided by N for ``"mean"``."""
-    y = _t(y)
+    y = as_tensor(y)
     d = _target(d, y, "squared_error")
     diff = y - d
     return _reduce(0.5 * _per_sample(diff * diff), reduction, "squared_error")
@@ -235,7 +231,7 @@ def binary_cross_entropy_with_logits(z, d, reduction="mean"):
     """−[d log σ(z) + (1 − d) log(1 − σ(z))] per unit, summed per sample, from the logit z (the
     output unit's net input) and the target d ∈ [0, 1]. Computed as softplus(z) − d·z, since
     −log σ(z) = softplus(−z) = softplus(z) − z: finite for any z, and its derivative is σ(z) − d."""
-    z = _t(z)
+    z = as_tensor(z)
     d = _target(d, z, "binary_cross_entropy_with_logits")
     return _reduce(_per_sample(ops.softplus(z) - d * z), reduction, "binary_cross_entropy_with_logits")
 
@@ -243,7 +239,7 @@ def binary_cross_entropy_with_logits(z, d, reduction="mean"):
 def binary_cross_entropy(p, d, reduction="mean", eps=1e-12):
     """−[d log p + (1 − d) log(1 − p)] from probabilities p (clipped to [ε, 1 − ε] inside the
     logs). Prefer ``binary_cross_entropy_with_logits``: from logits no clipping is needed."""
-    p = _t(p)
+    p = as_tensor(p)
     d = _target(d, p, "binary_cross_entropy")
     lo = ops.maximum(p, eps)
     hi = ops.maximum(1 - p, eps)
@@ -272,7 +268,7 @@ def cross_entropy(logits, target, reduction="mean"):
     ``logits`` has shape (N, C) (or (C,) for one sample); ``target`` is integer class labels of
     shape (N,) (or a 0-d label) or one-hot / probability vectors of the logits' shape. The
     derivative with respect to z is ŷ − y per sample."""
-    z = _t(logits)
+    z = as_tensor(logits)
     t = np.asarray(target.data if isinstance(target, Tensor) else target)
     if t.shape == z.shape and t.dtype.kind == "f":
         y = _target(target, z, "cross_entropy")

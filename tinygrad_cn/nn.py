@@ -20,6 +20,7 @@ from . import functional as F
 from . import init as _init
 from . import ops
 from .autodiff import grad as _grad
+from .autodiff import zero_grad as _zero_grad
 from .tensor import Tensor, no_grad
 
 __all__ = ["Parameter", "Module", "functional_call", "weights", "non_weights", "Linear",
@@ -178,8 +179,7 @@ class Module:
     # ---- training helpers ----------------------------------------------------------------------
     def zero_grad(self):
         """Set ``.grad`` of every parameter to None (gradients add up over backward calls)."""
-        for p in self.parameters():
-            p.grad = None
+        _zero_grad(self.parameters())
 
     def train(self, mode=True):
         """Training mode (Dropout drops, BatchNorm uses batch statistics), for this module and all

@@ -20,6 +20,8 @@ float32 parameters stay float32); parameters whose ``.grad`` is None are skipped
 """
 import numpy as np
 
+from .autodiff import zero_grad as _zero_grad
+
 __all__ = ["Optimizer", "SGD", "Adam"]
 
 
@@ -67,8 +69,7 @@ class Optimizer:
     def zero_grad(self):
         """Set ``.grad`` of every parameter to None."""
         for g in self.param_groups:
-            for p in g["params"]:
-                p.grad = None
+            _zero_grad(g["params"])
 
     def _grads(self, group):
         """(parameter, gradient array with weight decay added) for the parameters that have one."""
