@@ -96,13 +96,9 @@ def _sigmoid_np(a):
     return np.where(a >= 0, 1, e) / (1 + e)
 
 
-def _sigmoid_slope(out, a):
-    """σ' = σ(1 − σ) (NNDL eqs. 5.4, 5.81); where some x > 36, 1 − σ(x) rounds to 0, so there the
-    slope is σ(x)σ(−x), positive up to x ≈ 745 (log σ' stays finite) at the price of a second σ."""
-    return out * sigmoid(-a) if a.data.max(initial=0) > 36 else out * (1 - out)
-
-
-sigmoid = _unary("sigmoid", _sigmoid_np, _sigmoid_slope)
+# logistic σ(x) = 1/(1+e^{-x}), σ' = σ(1-σ) = σ(x)σ(-x) (NNDL eqs. 5.4, 5.81). The second form keeps
+# the slope positive until |x| > 745, where 1-σ already rounds to 0 at x > 36.7 (log σ' stays finite)
+sigmoid = _unary("sigmoid", _sigmoid_np, lambda out, a: out * sigmoid(-a))
 # softplus(x) = log(1+e^x) (NNDL eq. 5.22), computed as logaddexp(0, x); softplus' = σ
 softplus = _unary("softplus", lambda a: np.logaddexp(0, a), lambda out, a: sigmoid(a))
 
