@@ -54,6 +54,8 @@ def test_parameter_dtypes():
     assert nn.Parameter([1, 2]).dtype == np.float64                    # ints become float64
     assert nn.Parameter(np.ones(2, np.float32)).dtype == np.float32    # float32 stays
     assert "Parameter(" in repr(nn.Parameter([1.0]))
+    with pytest.raises(TypeError, match="complex"):                   # not truncated to its real part
+        nn.Parameter([1 + 2j])
 
 
 def test_wrong_assignments_are_refused():
@@ -399,6 +401,7 @@ def test_softmax_cross_entropy_eq_5_35():
     assert np.allclose(F.cross_entropy(logits, labels, "none").data, want, rtol=1e-14)
     onehot = np.array([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]])
     assert F.cross_entropy(logits, onehot).item() == pytest.approx(np.mean(want), rel=1e-14)
+    assert F.cross_entropy(logits, onehot.astype(int)).item() == pytest.approx(np.mean(want), rel=1e-14)
     z = tg.Tensor(logits, requires_grad=True)
     F.cross_entropy(z, labels).backward()
     soft = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)

@@ -270,7 +270,7 @@ def cross_entropy(logits, target, reduction="mean"):
     derivative with respect to z is ŷ − y per sample."""
     z = as_tensor(logits)
     t = np.asarray(target.data if isinstance(target, Tensor) else target)
-    if t.shape == z.shape and t.dtype.kind == "f":
+    if t.shape == z.shape and t.dtype.kind in "biuf":          # one-hot / probability rows
         y = _target(target, z, "cross_entropy")
     elif t.dtype.kind in "iu" and t.shape == z.shape[:-1]:
         y = _const_like(one_hot(t, z.shape[-1], z.dtype), z)

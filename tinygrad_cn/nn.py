@@ -21,7 +21,7 @@ from . import init as _init
 from . import ops
 from .autodiff import grad as _grad
 from .autodiff import zero_grad as _zero_grad
-from .tensor import Tensor, no_grad
+from .tensor import Tensor, _checked_array
 
 __all__ = ["Parameter", "Module", "functional_call", "weights", "non_weights", "Linear",
            "Sequential", "MLP", "Identity", "Logistic", "Sigmoid", "Tanh", "HardLogistic",
@@ -37,10 +37,8 @@ class Parameter(Tensor):
     __slots__ = ()
 
     def __init__(self, data, name=None, dtype=None):
-        if isinstance(data, Tensor):
-            data = data.data
-        arr = np.array(data, dtype=dtype)
-        if dtype is None and arr.dtype.kind != "f":
+        arr = _checked_array(data.data if isinstance(data, Tensor) else data, dtype)
+        if dtype is None and arr.dtype.kind in "biu":
             arr = arr.astype(np.float64)
         super().__init__(arr, requires_grad=True, name=name)
 
@@ -287,7 +285,6 @@ def _swapped(module, params):
     owners = {}
     for mname, m in module.named_modules():
         for k, p in m._parameters.items():
-            full = f"{mname}.{k}" if mname else k
             if p is not None:
                 owners.setdefault(id(p), []).append((m, k))
     saved = []
@@ -739,9 +736,8 @@ class _Adaptive(Module):
         """Seed 000's step 4: α ← α + lr·∂H/∂α, β ← β + lr·∂H/∂β (gradient *ascent* on the output
         entropy). Returns the two gradients."""
         da, db = self.infomax_grad(u)
-        with no_grad():
-            self.alpha.data = self.alpha.data + lr * da.data.astype(self.alpha.dtype)
-            self.beta.data = self.beta.data + lr * db.data.astype(self.beta.dtype)
+        self.alpha.data = self.alpha.data + lr * da.data.astype(self.alpha.dtype)
+        self.beta.data = self.beta.data + lr * db.data.astype(self.beta.dtype)
         return da, db
 
     def extra_repr(self):
