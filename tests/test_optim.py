@@ -165,3 +165,13 @@ def test_bad_arguments():
         SGD([{"params": [w], "nesterov": True}], lr=0.1)
     with pytest.raises(ValueError, match="betas"):
         Adam([w], betas=(0.9, 1.0))
+
+
+def test_passing_a_module_or_a_per_sample_loss_says_what_to_pass():
+    model = nn.Linear(2, 1, rng=0)
+    with pytest.raises(TypeError, match=r"model.parameters\(\)"):
+        tg.optim.SGD(model, lr=0.1)
+    X, y = np.ones((4, 2)), np.ones((4, 1))
+    with pytest.raises(ValueError, match="reduction='mean'"):
+        tg.fit(model, lambda out, t: F.squared_error(out, t, "none"), tg.optim.SGD(model.parameters(), lr=0.1),
+               X, y, epochs=1, verbose=False)

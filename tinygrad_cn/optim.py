@@ -32,6 +32,9 @@ class Optimizer:
         self.defaults = dict(defaults)
         self.param_groups = []
         self.state = {}
+        if hasattr(params, "parameters"):
+            raise TypeError(f"{type(self).__name__}: pass model.parameters(), not the "
+                            f"{type(params).__name__} module itself")
         params = list(params)
         if not params:
             raise ValueError(f"{type(self).__name__}: got an empty parameter list")

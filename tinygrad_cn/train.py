@@ -123,6 +123,9 @@ def fit(model, loss_fn, optimizer, X, y, epochs=10, batch_size=None, shuffle=Tru
             optimizer.zero_grad()
             out = model(xb)
             loss = loss_fn(out, yb)
+            if loss.size != 1:
+                raise ValueError(f"fit: loss_fn must return one number, got shape {loss.shape}; use "
+                                 "reduction='mean' or 'sum'")
             if not np.isfinite(loss.item()):
                 raise FloatingPointError(f"fit: the loss became {loss.item()} at epoch {epoch}; lower "
                                          "the learning rate, or use a loss from logits")
