@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from tinygrad_cn import datasets, nn
-from tinygrad_cn.data import DataLoader, load_parameters, load_state, minibatches, save_parameters
+from tinygrad_cn.nn.data import DataLoader, load_parameters, load_state, minibatches, save_parameters
 
 
 # ==== RHW fig. 1: mirror symmetry ===============================================================

@@ -13,7 +13,7 @@ from functools import partial
 
 from tinygrad_cn import datasets, init, nn, optim
 from tinygrad_cn import functional as F
-from tinygrad_cn.train import accuracy, fit
+from tinygrad_cn.nn.train import accuracy, fit
 
 
 def sig(x):

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import tinygrad_cn as tg
-from tinygrad_cn.ops import Primitive, _const
+from tinygrad_cn.core.ops import Primitive, _const
 
 
 def test_truncation_error_orders_of_forward_and_central_differences():

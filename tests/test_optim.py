@@ -8,7 +8,7 @@ import pytest
 import tinygrad_cn as tg
 from tinygrad_cn import nn
 from tinygrad_cn import functional as F
-from tinygrad_cn.optim import SGD, Adam
+from tinygrad_cn.nn.optim import SGD, Adam
 
 
 def quadratic_step(opt, w, k=3.0):

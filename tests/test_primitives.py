@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import tinygrad_cn as tg
-from tinygrad_cn import ops
+from tinygrad_cn.core import ops
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -789,9 +789,9 @@ COVERED = {"add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sqrt", "sin"
 
 _LIST_PACKAGE_PRIMITIVES = """
 import importlib, pkgutil, tinygrad_cn
-for m in pkgutil.iter_modules(tinygrad_cn.__path__):
-    if m.name != "__main__":
-        importlib.import_module("tinygrad_cn." + m.name)
+for m in pkgutil.walk_packages(tinygrad_cn.__path__, "tinygrad_cn."):
+    if not m.name.endswith("__main__"):
+        importlib.import_module(m.name)
 print(" ".join(sorted(tinygrad_cn.PRIMITIVES)))
 """
 

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tinygrad_cn import plotting, tutorial
+from tinygrad_cn import plotting
+from tinygrad_cn.teach import stepper
+from tinygrad_cn.teach.text import table_row
 
 ROOT = Path(__file__).resolve().parents[1]
 HAS_MPL = importlib.util.find_spec("matplotlib") is not None
@@ -148,7 +150,7 @@ def test_from_n_runs_earlier_cells_silently(tmp_path):
 def test_run_function_drives_the_loop_with_a_given_stream(tmp_path, capsys):
     path = write(tmp_path, "01_basic.py", BASIC)
     shown = io.StringIO()
-    rc = tutorial.run(path, out=tmp_path / "o", interactive=True, input=io.StringIO("\na\n"),
+    rc = stepper.run(path, out=tmp_path / "o", interactive=True, input=io.StringIO("\na\n"),
                       output=shown, color=False)
     assert rc == 0
     assert "x is 3\ny is 6\nz is 7" in capsys.readouterr().out   # 'a' ran the rest
@@ -158,25 +160,25 @@ def test_run_function_drives_the_loop_with_a_given_stream(tmp_path, capsys):
 def test_parse_cells_kinds_lines_and_header():
     text = ("# ---\n# jupyter:\n#   jupytext: {}\n# ---\n\n# %% [markdown]\n# # Title\n#\n# body\n\n"
             "# %% a title\nx = 1\n\n\n# %% tags=[\"x\"]\ny = 2\n#%% [md]\n# more\n")
-    cells = tutorial.parse(text)
+    cells = stepper.parse(text)
     assert [(c.number, c.kind, c.line) for c in cells] == [
         (1, "markdown", 7), (2, "code", 12), (3, "code", 16), (4, "markdown", 18)]
     assert cells[0].source == "# Title\n\nbody"
     assert cells[1].title == "a title" and cells[2].title == ""
-    assert tutorial.parse("import os\n# %%\nx = 1\n")[0].source == "import os"
+    assert stepper.parse("import os\n# %%\nx = 1\n")[0].source == "import os"
 
 
 def test_render_markdown_is_plain_readable_text():
-    text = tutorial.render_markdown("# 梯度\n\n- one\n* two\n\n```python\nx = 1\n```\nsee [a](b)")
+    text = stepper.render_markdown("# 梯度\n\n- one\n* two\n\n```python\nx = 1\n```\nsee [a](b)")
     assert text.splitlines()[:2] == ["梯度", "════"]
     assert "• one" in text and "• two" in text and "    x = 1" in text and "```" not in text
     assert "see a (b)" in text
-    colored = tutorial.render_markdown("## 导数\n**bold** `code`", color=True)
+    colored = stepper.render_markdown("## 导数\n**bold** `code`", color=True)
     assert "\033[1m" in colored and "**" not in colored and "`" not in colored
 
 
 def test_importing_tinygrad_cn_does_not_import_matplotlib():
-    code = ("import sys, tinygrad_cn, tinygrad_cn.plotting, tinygrad_cn.tutorial;"
+    code = ("import sys, tinygrad_cn, tinygrad_cn.teach.plotting, tinygrad_cn.tutorial;"
             "print('matplotlib' in sys.modules)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert r.stdout.strip() == "False", r.stderr
@@ -195,8 +197,8 @@ def test_pyplot_without_matplotlib_raises_or_gives_none_when_optional():
 
 
 def test_table_row_aligns_chinese_by_terminal_columns():
-    assert tutorial.table_row(("方法", "ab"), (6, 3)) == "  方法  ab"        # 方法 takes 4 columns
-    assert tutorial.table_row((0.25, "误差项 δ"), (5, 10)) == " 0.25   误差项 δ"
+    assert table_row(("方法", "ab"), (6, 3)) == "  方法  ab"        # 方法 takes 4 columns
+    assert table_row((0.25, "误差项 δ"), (5, 10)) == " 0.25   误差项 δ"
 
 
 def test_label_falls_back_to_english_without_a_font_and_says_so_once():

@@ -8,7 +8,7 @@ import pytest
 
 import tinygrad_cn as tg
 from tinygrad_cn import symbolic
-from tinygrad_cn.textbook import sigmoid_example
+from tinygrad_cn.teach.textbook import sigmoid_example
 
 
 def _leaf(v, name="x"):

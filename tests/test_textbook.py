@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import tinygrad_cn as tg
-from tinygrad_cn.textbook import sigmoid_example
-from tinygrad_cn.trace import chain, forward_steps, reverse_steps
+from tinygrad_cn.teach.textbook import sigmoid_example
+from tinygrad_cn.teach.trace import chain, forward_steps, reverse_steps
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 import tinygrad_cn as tg
-from tinygrad_cn.textbook import sigmoid_example
-from tinygrad_cn.trace import forward_table, reverse_steps, reverse_table
+from tinygrad_cn.teach.textbook import sigmoid_example
+from tinygrad_cn.teach.trace import forward_table, reverse_steps, reverse_table
 
 
 def _rows(text):

@@ -12,9 +12,9 @@ import pytest
 
 import tinygrad_cn as tg
 from tinygrad_cn import viz
-from tinygrad_cn.autodiff import toposort
-from tinygrad_cn.errors import GraphFreedError
-from tinygrad_cn.textbook import sigmoid_example
+from tinygrad_cn.core.autodiff import toposort
+from tinygrad_cn.core.errors import GraphFreedError
+from tinygrad_cn.teach.textbook import sigmoid_example
 
 HOSTILE = 'a"<b>&\\{c}|中文'
 SVG = "{http://www.w3.org/2000/svg}"

@@ -1,9 +1,9 @@
 """``python -m tinygrad_cn``: NNDL §5.4's σ(wx+b) example, its gradient three ways."""
 import argparse
 
-from .numerical import numerical_grad
-from .textbook import sigmoid_example
-from .trace import chain, forward_steps, reverse_steps
+from .core.numerical import numerical_grad
+from .teach.textbook import sigmoid_example
+from .teach.trace import chain, forward_steps, reverse_steps
 
 
 def main(argv=None):

@@ -38,8 +38,8 @@ except ImportError:  # not installed (no `pip install -e .`): run from the repos
     sys.path.insert(0, str(_root))
     import tinygrad_cn as tg
 from tinygrad_cn import plotting, viz
-from tinygrad_cn.textbook import sigmoid_example
-from tinygrad_cn.trace import chain, forward_steps, forward_table, reverse_steps, reverse_table
+from tinygrad_cn.teach.textbook import sigmoid_example
+from tinygrad_cn.teach.trace import chain, forward_steps, forward_table, reverse_steps, reverse_table
 
 # TINYGRAD_CN_QUICK=1 (the test suite): fewer random points in section 6b; everything else is the same
 QUICK = os.environ.get("TINYGRAD_CN_QUICK") == "1"

@@ -34,8 +34,8 @@ except ImportError:  # not installed (no `pip install -e .`): run from the repos
     sys.path.insert(0, str(_root))
     import tinygrad_cn as tg
 from tinygrad_cn import plotting, symbolic
-from tinygrad_cn.tutorial import table_row
-from tinygrad_cn.textbook import sigmoid_example
+from tinygrad_cn.teach.text import table_row
+from tinygrad_cn.teach.textbook import sigmoid_example
 
 np.set_printoptions(precision=4, linewidth=100)
 EPS = np.finfo(np.float64).eps  # machine epsilon ε = 2⁻⁵² ≈ 2.2e-16

@@ -41,9 +41,9 @@ except ImportError:  # not installed (no `pip install -e .`): run from the repos
     _root = Path(globals().get("__file__", Path.cwd() / "_")).resolve().parent.parent
     sys.path.insert(0, str(_root))
     import tinygrad_cn as tg
-import tinygrad_cn.functional as F
+from tinygrad_cn import functional as F
 from tinygrad_cn import nn, optim, plotting
-from tinygrad_cn.tutorial import table_row
+from tinygrad_cn.teach.text import table_row
 
 np.set_printoptions(precision=4, suppress=True, linewidth=110)
 QUICK = os.environ.get("TINYGRAD_CN_QUICK") == "1"

@@ -55,7 +55,7 @@ except ImportError:  # not installed (no `pip install -e .`): run from the repos
     import tinygrad_cn as tg
 from tinygrad_cn import datasets, plotting
 from tinygrad_cn import functional as F
-from tinygrad_cn.tutorial import table_row
+from tinygrad_cn.teach.text import table_row
 
 QUICK = os.environ.get("TINYGRAD_CN_QUICK") == "1"
 np.set_printoptions(precision=4, suppress=True, linewidth=100)

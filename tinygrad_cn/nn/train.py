@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .data import DataLoader, minibatches
-from .tensor import Tensor, no_grad
+from ..core.tensor import Tensor, no_grad
 
 __all__ = ["fit", "evaluate", "accuracy", "History", "progress_bar"]
 

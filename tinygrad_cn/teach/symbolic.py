@@ -5,7 +5,7 @@ A recorded graph is turned into a formula, an expression tree, and the formula i
 the rules of calculus, each rule producing a new tree::
 
     from tinygrad_cn import symbolic
-    from tinygrad_cn.textbook import sigmoid_example
+    from tinygrad_cn.teach.textbook import sigmoid_example
     g = sigmoid_example()
     symbolic.expression(g.f)              # '1/(exp(-(w*x + b)) + 1)'      (eq. 5.63)
     d = symbolic.derivative(g.f, g.w)     # an Expr; str(d) is the formula of ∂f/∂w
@@ -33,8 +33,8 @@ import math
 
 import numpy as np
 
-from .autodiff import toposort
-from .tensor import Tensor
+from ..core.autodiff import toposort
+from ..core.tensor import Tensor
 from .trace import node_names
 
 __all__ = ["Expr", "var", "const", "func", "to_expr", "expression", "derivative", "diff", "size",
@@ -369,7 +369,7 @@ def size(expr, distinct=False):
 
 
 def _sigmoid(a):
-    from .ops import _sigmoid_np
+    from ..core.ops import _sigmoid_np
     return _sigmoid_np(np.asarray(a, dtype=np.float64))
 
 

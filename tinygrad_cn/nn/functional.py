@@ -19,8 +19,8 @@ the per-sample losses. A 1-D prediction is one sample.
 """
 import numpy as np
 
-from . import ops
-from .tensor import Tensor, as_tensor
+from ..core import ops
+from ..core.tensor import Tensor, as_tensor
 
 __all__ = ["linear", "logistic", "sigmoid", "tanh", "hard_logistic", "hard_tanh", "relu",
            "leaky_relu", "prelu", "softplus", "maxout", "elu", "swish", "softmax", "log_softmax",
@@ -287,7 +287,7 @@ def l2_penalty(params, lam):
     (``nn.weights(module)``: parameters named ``weight``; biases, BatchNorm's γ and β, PReLU's and
     the adaptive units' parameters are not penalised, as the book's margin note says). Its
     gradient is λW."""
-    from .nn import Module, weights
+    from .modules import Module, weights
     ps = weights(params) if isinstance(params, Module) else list(params)
     if not ps:
         raise ValueError("l2_penalty: no weight tensors given")

@@ -41,9 +41,9 @@ import warnings
 
 import numpy as np
 
-from .autodiff import toposort
-from .errors import GraphFreedError
-from .tensor import Tensor
+from ..core.autodiff import toposort
+from ..core.errors import GraphFreedError
+from ..core.tensor import Tensor
 from .trace import forward_steps, node_names, reading_order, reverse_steps
 
 try:

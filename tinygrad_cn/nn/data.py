@@ -15,7 +15,7 @@ import os
 import numpy as np
 
 from .init import as_rng
-from .tensor import Tensor
+from ..core.tensor import Tensor
 
 __all__ = ["DataLoader", "minibatches", "save_parameters", "load_parameters", "load_state"]
 

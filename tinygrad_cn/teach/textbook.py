@@ -1,8 +1,8 @@
 """NNDL §5.4's worked example (published §4.5.3): f(x; w, b) = σ(wx + b), fig. 5.8, eqs. 5.62–5.79."""
 from types import SimpleNamespace
 
-from . import ops
-from .tensor import Tensor
+from ..core import ops
+from ..core.tensor import Tensor
 
 
 def sigmoid_example(x=1.0, w=0.0, b=0.0):

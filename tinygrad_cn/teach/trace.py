@@ -10,13 +10,13 @@ Totals are the engine's tangents and cotangents; each local derivative âˆ‚h_j/âˆ
 rule applied to a unit tangent.
 """
 import html
-import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .autodiff import forward_sweep_ids, reverse_sweep, toposort
-from .tensor import Tensor, no_grad
+from ..core.autodiff import forward_sweep_ids, reverse_sweep, toposort
+from ..core.tensor import Tensor, no_grad
+from .text import display_width
 
 
 @dataclass
@@ -244,10 +244,6 @@ def reverse_table(output, fmt="text"):
                   rows, fmt)
 
 
-def _width(text):
-    """Terminal columns of ``text``: a Chinese character (East Asian wide) takes two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
 
 def _table(headers, rows, fmt):
     if fmt == "markdown":
@@ -259,7 +255,7 @@ def _table(headers, rows, fmt):
         return "<table>\n" + "\n".join([tr(headers, "th")] + [tr(r, "td") for r in rows]) + "\n</table>"
     if fmt != "text":
         raise ValueError(f"table format must be 'text', 'markdown' or 'html', got {fmt!r}")
-    widths = [max(_width(r[i]) for r in [headers] + rows) for i in range(len(headers))]
-    pad = lambda c, w: c + " " * (w - _width(c))                     # noqa: E731
+    widths = [max(display_width(r[i]) for r in [headers] + rows) for i in range(len(headers))]
+    pad = lambda c, w: c + " " * (w - display_width(c))                     # noqa: E731
     line = lambda r: "  ".join(pad(c, w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
     return "\n".join([line(headers), "  ".join("-" * w for w in widths)] + [line(r) for r in rows])

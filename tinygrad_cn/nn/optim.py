@@ -20,7 +20,7 @@ float32 parameters stay float32); parameters whose ``.grad`` is None are skipped
 """
 import numpy as np
 
-from .autodiff import zero_grad as _zero_grad
+from ..core.autodiff import zero_grad as _zero_grad
 
 __all__ = ["Optimizer", "SGD", "Adam"]
 

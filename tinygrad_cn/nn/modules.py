@@ -18,10 +18,10 @@ import numpy as np
 
 from . import functional as F
 from . import init as _init
-from . import ops
-from .autodiff import grad as _grad
-from .autodiff import zero_grad as _zero_grad
-from .tensor import Tensor, _checked_array
+from ..core import ops
+from ..core.autodiff import grad as _grad
+from ..core.autodiff import zero_grad as _zero_grad
+from ..core.tensor import Tensor, _checked_array
 
 __all__ = ["Parameter", "Module", "functional_call", "weights", "non_weights", "Linear",
            "Sequential", "MLP", "Identity", "Logistic", "Sigmoid", "Tanh", "HardLogistic",

@@ -1,0 +1,432 @@
+"""Step through a tutorial in a terminal, cell by cell, as a notebook would run it.
+
+    python -m tinygrad_cn.tutorial tutorials/01_xxx.py            # Enter runs the next cell, q quits
+    python -m tinygrad_cn.tutorial tutorials/01_xxx.py --all      # run everything (tests, CI)
+    python -m tinygrad_cn.tutorial tutorials/01_xxx.py --from 7   # start at cell 7
+    python -m tinygrad_cn.tutorial tutorials/01_xxx.py --out figs # save figures in figs/
+
+A tutorial is a Python file in jupytext's percent format: ``# %%`` starts a code cell and
+``# %% [markdown]`` a text cell, whose lines are Markdown behind ``# ``. The same file runs as a
+plain script and opens as a notebook (VS Code, or Jupyter with jupytext).
+
+The stepper shows each text cell, then each code cell, and runs it when you press Enter. All cells
+share one namespace (as in a notebook; ``__name__`` is ``"__main__"``, ``__file__`` is the
+tutorial, its folder is on ``sys.path``). Each matplotlib figure a cell leaves open is saved to
+``<out>/fig_NN.png`` (NN = cell number) and closed; ``plotting.show`` saves into the same folder
+(the stepper sets ``TINYGRAD_CN_OUT``). With ``--from N`` the code cells before N run first,
+silently, so that cell N finds the names it needs.
+
+Without a terminal on stdin (CI), the stepper runs as with ``--all``. A failing cell prints its
+traceback and its number; with ``--all`` the stepper stops there and exits with status 1.
+"""
+import argparse
+import ast
+import builtins
+import os
+import re
+import sys
+import traceback
+import types
+import warnings
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from io import StringIO
+from pathlib import Path
+
+from . import plotting
+from .text import display_width
+
+__all__ = ["Cell", "parse", "read_cells", "render_markdown", "Stepper", "run", "main"]
+
+_MARKER = re.compile(r"^#\s?%%(?P<rest>.*)$")
+_KIND = re.compile(r"^\s*\[(?P<kind>[\w-]+)\]")
+_KINDS = {"md": "markdown", "markdown": "markdown", "raw": "raw"}
+
+
+@dataclass
+class Cell:
+    """One cell: ``kind`` is "code", "markdown" or "raw"; ``source`` is its text (for markdown,
+    without the ``# `` prefixes); ``line`` is the file line of its first source line (1-based)."""
+    number: int
+    kind: str
+    source: str
+    line: int
+    title: str = ""
+
+
+def _uncomment(line):
+    if line.startswith("# "):
+        return line[2:]
+    if line.startswith("#"):
+        return line[1:]
+    return line
+
+
+def _trim(lines, first_line):
+    """Drop blank lines at both ends; return (lines, line number of the first kept line)."""
+    start, end = 0, len(lines)
+    while start < end and not lines[start].strip():
+        start += 1
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    return lines[start:end], first_line + start
+
+
+def parse(text):
+    """The cells of a percent-format file, in order, numbered from 1. Lines before the first
+    ``# %%`` form a code cell if they hold anything but comments (a jupytext YAML header
+    between ``# ---`` lines, a shebang or an encoding line is skipped)."""
+    lines = text.splitlines()
+    cells = []
+    kind, title, body, body_start = "code", "", [], 1
+    preamble = True
+
+    def flush():
+        content, line = _trim(body, body_start)
+        if kind == "markdown":
+            content = [_uncomment(text) for text in content]
+        elif kind == "code" and preamble and all(t.lstrip().startswith("#") for t in content):
+            return                                   # only a header (comments, YAML, shebang)
+        if content:
+            cells.append(Cell(len(cells) + 1, kind, "\n".join(content), line, title))
+
+    for i, line in enumerate(lines, start=1):
+        m = _MARKER.match(line)
+        if m:
+            flush()
+            preamble = False
+            rest = m.group("rest").strip()
+            k = _KIND.match(rest)
+            kind = "code"
+            if k:
+                kind = _KINDS.get(k.group("kind").lower(), "code")
+                rest = rest[k.end():].strip()
+            title = rest if rest and "=" not in rest.split()[0] else ""
+            body, body_start = [], i + 1
+        else:
+            body.append(line)
+    flush()
+    return cells
+
+
+def read_cells(path):
+    return parse(Path(path).read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Terminal rendering
+
+class _Style:
+    def __init__(self, color):
+        self.color = color
+
+    def _wrap(self, code, text):
+        return f"\033[{code}m{text}\033[0m" if self.color else text
+
+    def bold(self, t):
+        return self._wrap("1", t)
+
+    def heading(self, t):
+        return self._wrap("1;4", t)
+
+    def code(self, t):
+        return self._wrap("36", t)
+
+    def dim(self, t):
+        return self._wrap("2", t)
+
+    def red(self, t):
+        return self._wrap("1;31", t)
+
+    def green(self, t):
+        return self._wrap("32", t)
+
+
+
+def _inline(text, style):
+    text = re.sub(r"\[([^\]]+)\]\(([^)\s]+)\)", r"\1 (\2)", text)            # links
+    if style.color:
+        text = re.sub(r"`([^`]+)`", lambda m: style.code(m.group(1)), text)
+        text = re.sub(r"\*\*(.+?)\*\*|__(.+?)__", lambda m: style.bold(m.group(1) or m.group(2)), text)
+    return text
+
+
+def render_markdown(source, color=False):
+    """Markdown made readable in a terminal: headings underlined (bold with colour), bullets as •,
+    inline code and bold coloured (kept as written without colour), fenced code indented."""
+    style = _Style(color)
+    out, fenced = [], False
+    for line in source.split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+            continue
+        if fenced:
+            out.append("    " + style.code(line))
+            continue
+        m = re.match(r"^(#{1,6})\s+(.*?)\s*#*\s*$", line)
+        if m:
+            level, text = len(m.group(1)), _inline(m.group(2), _Style(False))
+            if out and out[-1].strip():
+                out.append("")
+            out.append(style.heading(text) if level == 1 else style.bold(text))
+            if level <= 2:
+                out.append(("═" if level == 1 else "─") * display_width(text))
+            continue
+        m = re.match(r"^(\s*)[-*+]\s+(.*)$", line)
+        if m:
+            out.append(f"{m.group(1)}• {_inline(m.group(2), style)}")
+            continue
+        m = re.match(r"^\s*>\s?(.*)$", line)
+        if m:
+            out.append(style.dim("│ ") + _inline(m.group(1), style))
+            continue
+        out.append(_inline(line, style))
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# Running
+
+class _Quit(Exception):
+    pass
+
+
+def _wants_color(stream):
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return stream.isatty()
+    except Exception:
+        return False
+
+
+class Stepper:
+    """Runs the cells of one tutorial. ``interactive``: wait for a line on ``input`` before each
+    code cell (Enter runs it, ``q`` quits, ``a`` runs the rest without stopping)."""
+
+    def __init__(self, path, out=None, start=1, interactive=False, input=None, output=None,
+                 color=None):
+        self.path = Path(path).resolve()
+        self.cells = read_cells(self.path)
+        self.out = Path(out) if out is not None else Path("out") / self.path.stem
+        self.start = start
+        self.interactive = interactive
+        self.input = input if input is not None else sys.stdin
+        self.output = output if output is not None else sys.stdout
+        self.style = _Style(_wants_color(self.output) if color is None else color)
+        self.failures = []
+        self.figures = []
+        self.module = types.ModuleType("__main__")
+        self.module.__dict__.update(__file__=str(self.path), __builtins__=builtins)
+        self.namespace = self.module.__dict__
+
+    # -- output helpers
+    def say(self, text=""):
+        self.output.write(text + "\n")
+        self.output.flush()
+
+    def rule(self, cell, what):
+        title = f" · {cell.title}" if cell.title else ""
+        self.say(self.style.dim(f"── [{cell.number}/{len(self.cells)}] {what}{title} " + "─" * 20))
+
+    def show_code(self, cell):
+        for i, line in enumerate(cell.source.split("\n")):
+            self.say(self.style.dim(f"{cell.line + i:4d} │ ") + line)
+
+    def prompt(self, cell):
+        self.output.write(self.style.bold(f"▶ 第 {cell.number} 格 cell {cell.number}: ")
+                          + "Enter 运行 run · a 全部运行 run all · q 退出 quit > ")
+        self.output.flush()
+        answer = self.input.readline()
+        if not answer:                               # end of input
+            self.say()
+            raise _Quit
+        answer = answer.strip().lower()
+        if answer in ("q", "quit", "exit"):
+            raise _Quit
+        if answer in ("a", "all"):
+            self.interactive = False
+
+    # -- running
+    def execute(self, cell):
+        """Run one code cell in the shared namespace; echo the value of a last bare expression
+        (as a notebook does, unless the line ends with ';'). Returns True if it ran cleanly."""
+        padded = "\n" * (cell.line - 1) + cell.source
+        filename = str(self.path)
+        try:
+            tree = ast.parse(padded, filename, "exec")
+            last = None
+            if tree.body and isinstance(tree.body[-1], ast.Expr) and not cell.source.rstrip().endswith(";"):
+                last = ast.Expression(tree.body.pop().value)
+            code = compile(tree, filename, "exec", optimize=0)        # keep asserts even under -O
+            code_last = compile(last, filename, "eval", optimize=0) if last is not None else None
+        except SyntaxError:
+            self.report(cell, sys.exc_info()[1])
+            return False
+        try:
+            exec(code, self.namespace)
+            if code_last is not None:
+                value = eval(code_last, self.namespace)
+                if value is not None and value is not plotting._state.get("last_saved"):
+                    self.namespace["_"] = value
+                    print(repr(value))
+        except SystemExit as e:
+            if e.code in (None, 0):
+                raise _Quit from None
+            self.report(cell, e)
+            return False
+        except KeyboardInterrupt:
+            raise
+        except BaseException as e:
+            self.report(cell, e)
+            return False
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        return True
+
+    def report(self, cell, exc):
+        self.failures.append(cell.number)
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
+            tb = tb.tb_next                           # hide the stepper's own frames
+        if isinstance(exc, SyntaxError):
+            text = "".join(traceback.format_exception_only(type(exc), exc))
+        else:
+            text = "".join(traceback.format_exception(type(exc), exc, tb))
+        where = f"{plotting.display_path(self.path)}, line {cell.line}"
+        sys.stdout.flush()
+        sys.stderr.write(text)
+        sys.stderr.flush()
+        self.say(self.style.red(f"✗ 第 {cell.number} 格出错 error in cell {cell.number} ({where}): "
+                                f"{type(exc).__name__}: {exc}"))
+
+    def save_figures(self, cell, keep=True):
+        plt = sys.modules.get("matplotlib.pyplot")
+        if plt is None:
+            return
+        numbers = plt.get_fignums()
+        for k, num in enumerate(numbers, start=1):
+            fig = plt.figure(num)
+            if keep:
+                suffix = "" if k == 1 else f"_{k}"
+                path = self.out / f"fig_{cell.number:02d}{suffix}.png"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fig.savefig(path, dpi=120, bbox_inches="tight")
+                self.figures.append(path)
+                self.say(self.style.green(f"图已保存 figure saved: {plotting.display_path(path)}"))
+            plt.close(fig)
+
+    def run_silently(self, cells):
+        """Run the code cells before --from N with their output swallowed."""
+        if not cells:
+            return True
+        self.say(self.style.dim(f"(先静默运行第 1–{self.start - 1} 格 running cells 1–{self.start - 1} "
+                                f"silently to rebuild their names)"))
+        for cell in cells:
+            buf = StringIO()
+            with redirect_stdout(buf), redirect_stderr(buf):
+                ok = self.execute(cell)
+            if not ok:
+                self.say(buf.getvalue().rstrip())
+                return False
+            self.save_figures(cell, keep=False)
+        return True
+
+    def run(self):
+        """Run the tutorial; returns the exit status (0: all cells ran, or you quit; 1: a cell failed)."""
+        if not self.cells:
+            self.say(f"{self.path}: no cells")
+            return 0
+        if not 1 <= self.start <= len(self.cells):
+            self.say(f"--from {self.start}: the tutorial has cells 1–{len(self.cells)}")
+            return 2
+        old = {"argv": sys.argv[:], "path": sys.path[:], "main": sys.modules.get("__main__"),
+               "out": os.environ.get("TINYGRAD_CN_OUT")}
+        sys.argv = [str(self.path)]
+        sys.path.insert(0, str(self.path.parent))
+        sys.modules["__main__"] = self.module
+        os.environ["TINYGRAD_CN_OUT"] = str(self.out.resolve())
+        self.say(self.style.heading(f"{self.path.name}") + self.style.dim(
+            f"  ({len(self.cells)} 格 cells; 图 figures → {plotting.display_path(self.out)})"))
+        cell = self.cells[0]
+        try:
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message=".*non-interactive.*cannot be shown")
+                before = [c for c in self.cells[: self.start - 1] if c.kind == "code"]
+                if not self.run_silently(before):
+                    return 1
+                for cell in self.cells[self.start - 1:]:
+                    self.say()
+                    if cell.kind == "code":
+                        self.rule(cell, "代码 code")
+                        self.show_code(cell)
+                        if self.interactive:
+                            self.prompt(cell)
+                        ok = self.execute(cell)
+                        self.save_figures(cell)
+                        if not ok and not self.interactive:
+                            return 1
+                    else:
+                        self.rule(cell, "说明 text" if cell.kind == "markdown" else "raw")
+                        self.say(render_markdown(cell.source, self.style.color)
+                                 if cell.kind == "markdown" else cell.source)
+        except _Quit:
+            self.say(self.style.dim(
+                f"已退出 quit at cell {cell.number}. 从这里继续 to go on: python -m tinygrad_cn.tutorial "
+                f"{plotting.display_path(self.path)} --from {cell.number}"))
+            return 1 if self.failures else 0
+        except KeyboardInterrupt:
+            self.say(self.style.red(f"\n中断 interrupted at cell {cell.number}"))
+            return 130
+        finally:
+            sys.argv, sys.path[:] = old["argv"], old["path"]
+            if old["main"] is not None:
+                sys.modules["__main__"] = old["main"]
+            if old["out"] is None:
+                os.environ.pop("TINYGRAD_CN_OUT", None)
+            else:
+                os.environ["TINYGRAD_CN_OUT"] = old["out"]
+        self.say()
+        if self.failures:
+            cells = ", ".join(map(str, self.failures))
+            self.say(self.style.red(f"✗ 出错的格 failed cells: {cells}"))
+            return 1
+        figs = f", {len(self.figures)} 张图 figures" if self.figures else ""
+        self.say(self.style.green(f"✓ 完成 done: {len(self.cells)} 格 cells{figs}"))
+        return 0
+
+
+def run(path, out=None, start=1, interactive=False, input=None, output=None, color=None):
+    """Step through ``path``; see ``Stepper``. Returns the exit status."""
+    return Stepper(path, out=out, start=start, interactive=interactive, input=input,
+                   output=output, color=color).run()
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(
+        prog="python -m tinygrad_cn.tutorial",
+        description="逐格运行教程 Step through a percent-format tutorial: Enter runs the next cell, "
+                    "q quits.")
+    p.add_argument("tutorial", help="the tutorial file, e.g. tutorials/01_....py")
+    p.add_argument("--all", action="store_true", help="run every cell without stopping")
+    p.add_argument("--out", metavar="DIR", help="folder for figures (default: ./out/<tutorial name>)")
+    p.add_argument("--from", dest="start", metavar="N", type=int, default=1,
+                   help="start at cell N (code cells before it run silently first)")
+    p.add_argument("--interactive", action="store_true", help=argparse.SUPPRESS)  # prompt even without a TTY
+    a = p.parse_args(argv)
+    path = Path(a.tutorial)
+    if not path.is_file():
+        p.error(f"no such file: {a.tutorial}")
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")   # a console that can't print Chinese
+        except (AttributeError, ValueError):
+            pass
+    if os.name == "nt":
+        os.system("")                                       # enable ANSI colours in the console
+    interactive = a.interactive or (not a.all and sys.stdin is not None and sys.stdin.isatty())
+    if not interactive or plotting.headless():
+        os.environ.setdefault("MPLBACKEND", "Agg")
+    return run(path, out=a.out, start=a.start, interactive=interactive)
+
