@@ -106,7 +106,7 @@ def test_outer_grad_records_only_when_something_outside_can_use_it():
     s = 1 / (1 + np.exp(-0.3))
     g = tg.grad(h)(0.3)
     assert g.item() == pytest.approx(1 / 0.3 + 1 - 2 * s, rel=1e-13)
-    assert not g.requires_grad and g._op is None
+    assert not g.requires_grad and g.prim is None
     # one transform further out the same derivative is recorded and differentiated again:
     # ∂²h/∂a² = −1/a² − 2σ(a)σ(−a)
     assert tg.grad(tg.grad(h))(0.3).item() == pytest.approx(-1 / 0.09 - 2 * s * (1 - s), rel=1e-12)

@@ -6,7 +6,7 @@ import tinygrad_cn as tg
 
 
 def snapshot(*ts):
-    return [(t.data.copy(), None if t.grad is None else t.grad.data.copy(), t._op, t._inputs) for t in ts]
+    return [(t.data.copy(), None if t.grad is None else t.grad.data.copy(), t.prim, t.inputs) for t in ts]
 
 
 def assert_unchanged(before, ts):
@@ -15,7 +15,7 @@ def assert_unchanged(before, ts):
         assert (t.grad is None) == (grad is None)
         if grad is not None:
             np.testing.assert_array_equal(t.grad.data, grad)
-        assert t._op is op and t._inputs is inputs
+        assert t.prim is op and t.inputs is inputs
 
 
 def test_matmul_shape_mismatch_names_both_shapes_and_the_fix():

@@ -233,12 +233,12 @@ def test_draws_the_graph_that_create_graph_records():
     g = textbook()
     g["h6"].backward(create_graph=True)
     gw = g["w"].grad
-    assert gw._op is not None
+    assert gw.prim is not None
     d = Dot(viz.draw(gw))
     order = toposort([gw], constants=True)
     assert len(d.tensors) == len(order)
-    assert len(d.ops) == sum(t._op is not None for t in order)
-    assert len(d.edges) == sum(len(t._inputs) + 1 for t in order if t._op is not None)
+    assert len(d.ops) == sum(t.prim is not None for t in order)
+    assert len(d.edges) == sum(len(t.inputs) + 1 for t in order if t.prim is not None)
     (out,) = [k for k, v in d.tensors.items() if "output" in v["cls"]]
     assert d.nodes[out]["lines"][0].endswith("= 0.25")
     assert {"h4", "h5", "h6", "x"} <= {d.name(k) for k in d.tensors}
@@ -410,7 +410,7 @@ def test_mlp_one_node_per_op():
     loss.backward(retain_graph=True)
     d = Dot(viz.draw(loss, highlight=params[0]))
     order = toposort([loss], constants=True)
-    assert len(d.ops) == sum(t._op is not None for t in order)
+    assert len(d.ops) == sum(t.prim is not None for t in order)
     assert len(d.ops) < 20
     assert [v["lines"][0] for v in d.ops.values()].count("@") == 3
     assert d.lines("W1") == ["W1", "shape (4, 16)", "grad: shape (4, 16)"]

@@ -331,7 +331,7 @@ assert len(rows) == 1 + 2 * L + 2 * (L - 1)
 model.zero_grad()
 out_b, _, _ = engine_forward(X, model)
 loss_b = F.cross_entropy(out_b, labels).named("L")
-order = tg.autodiff.toposort([loss_b])
+order = tg.core.autodiff.toposort([loss_b])
 ops_in_graph = [n.op for n in order if n.op is not None]
 print("反向扫描依次经过的运算：", " ← ".join(reversed(ops_in_graph)))
 counts = {name: ops_in_graph.count(name) for name in sorted(set(ops_in_graph))}

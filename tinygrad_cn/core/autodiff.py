@@ -38,14 +38,14 @@ def toposort(roots, stop=(), constants=False):
             continue
         seen.add(id(node))
         stack.append((node, True))
-        if id(node) in stop or node._op is None:
+        if id(node) in stop or node.prim is None:
             continue
-        if node._inputs is None:
+        if node.inputs is None:
             raise GraphFreedError(
                 f"the graph through {_describe(node)} was freed by an earlier backward(); call "
                 "backward(retain_graph=True) the first time to sweep the same graph again, or "
                 "recompute the forward pass")
-        for inp in node._inputs:
+        for inp in node.inputs:
             if (constants or inp.requires_grad) and id(inp) not in seen:
                 stack.append((inp, False))
     return order
@@ -53,14 +53,14 @@ def toposort(roots, stop=(), constants=False):
 
 def _describe(node):
     name = f" '{node.name}'" if node.name else ""
-    return f"the {node._op.name} node{name} (shape {node.shape})"
+    return f"the {node.prim.name} node{name} (shape {node.shape})"
 
 
 def _free(order):
     for node in order:
-        if node._op is not None:
-            node._inputs = None
-            node._kw = None
+        if node.prim is not None:
+            node.inputs = None
+            node.params = None
 
 
 # ---- sweep counting ---------------------------------------------------------------------------
@@ -108,7 +108,7 @@ def reverse_sweep(order, seeds, create_graph=False, targets=None, keep_all=False
     if targets is not None:            # follow only nodes that depend on a target
         live = set(targets)
         for node in order:
-            if node._op is not None and any(id(i) in live for i in node._inputs):
+            if node.prim is not None and any(id(i) in live for i in node.inputs):
                 live.add(id(node))
     kept = {}
     with _grad_mode(create_graph):
@@ -121,12 +121,12 @@ def reverse_sweep(order, seeds, create_graph=False, targets=None, keep_all=False
                 if key in targets:
                     kept[key] = g
                     continue
-            elif node._op is None or node._retains_grad:
+            elif node.prim is None or node._retains_grad:
                 node.grad = g if node.grad is None else node.grad + g
-            op = node._op
+            op = node.prim
             if op is None:
                 continue
-            inputs, kw = node._inputs, node._kw
+            inputs, kw = node.inputs, node.params
             for i, inp in enumerate(inputs):
                 if not inp.requires_grad or (live is not None and id(inp) not in live):
                     continue
@@ -144,10 +144,10 @@ def reverse_sweep(order, seeds, create_graph=False, targets=None, keep_all=False
 def _anomaly_checked_vjp(op, i, g, node):
     where = f"in the vjp of {op.name} (input {i}{', ' + repr(node.name) if node.name else ''}): "
     try:
-        gi = op.vjp[i](g, node, *node._inputs, **node._kw)
+        gi = op.vjp[i](g, node, *node.inputs, **node.params)
     except AnomalyError as e:
         raise AnomalyError(where + str(e)) from None
-    _check_finite(f"{where}the gradient", "value", gi.data, [g.data] + [x.data for x in node._inputs])
+    _check_finite(f"{where}the gradient", "value", gi.data, [g.data] + [x.data for x in node.inputs])
     return gi
 
 
@@ -158,11 +158,11 @@ def forward_sweep_ids(order, seeds, create_graph=False):
     tan = dict(seeds)
     with _grad_mode(create_graph):
         for node in order:
-            op = node._op
+            op = node.prim
             if op is None or id(node) in tan:
                 continue
             acc = None
-            inputs, kw = node._inputs, node._kw
+            inputs, kw = node.inputs, node.params
             for i, inp in enumerate(inputs):
                 t = tan.get(id(inp))
                 if t is not None:
@@ -237,7 +237,7 @@ def _release(wrt):
     graph passes through them (grad of a function that calls grad on a constant) does not record
     its sweep for them (see ``_needs_graph``). Not for ``vjp``, whose ``vjp_fn`` reuses them."""
     for t in wrt:
-        if t._op is None:
+        if t.prim is None:
             t.requires_grad = False
 
 
@@ -262,7 +262,7 @@ def _needs_graph(order, wrt, outer_args):
         return False
     own = {id(t) for t in wrt}
     return any(isinstance(a, Tensor) and a.requires_grad for a in outer_args) or any(
-        n._op is None and n.requires_grad and id(n) not in own for n in order)
+        n.prim is None and n.requires_grad and id(n) not in own for n in order)
 
 
 def _graph_of(out, wrt, outer_args):

@@ -83,7 +83,7 @@ class Tensor:
     require grad.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "name", "tangent", "_op", "_inputs", "_kw",
+    __slots__ = ("data", "grad", "requires_grad", "name", "tangent", "prim", "inputs", "params",
                  "_retains_grad", "__weakref__")
     __array_ufunc__ = None  # ndarray (op) Tensor defers to Tensor's reflected operators
 
@@ -103,9 +103,9 @@ class Tensor:
         self.requires_grad = requires_grad
         self.name = name
         self.tangent = None
-        self._op = None
-        self._inputs = ()
-        self._kw = None
+        self.prim = None
+        self.inputs = ()
+        self.params = None
         self._retains_grad = False
 
     @classmethod
@@ -120,9 +120,9 @@ class Tensor:
     dtype = property(lambda self: self.data.dtype)
     ndim = property(lambda self: self.data.ndim)
     size = property(lambda self: self.data.size)
-    op = property(lambda self: None if self._op is None else self._op.name,
+    op = property(lambda self: None if self.prim is None else self.prim.name,
                   doc="Name of the primitive that made this tensor (None for a leaf).")
-    is_leaf = property(lambda self: self._op is None)
+    is_leaf = property(lambda self: self.prim is None)
 
     def numpy(self):
         return self.data
@@ -162,8 +162,8 @@ class Tensor:
             extras.append(f"shape={self.shape}")
         if self.dtype != np.float64:
             extras.append(f"dtype={self.dtype}")
-        if self._op is not None:
-            extras.append(f"op={self._op.name!r}")
+        if self.prim is not None:
+            extras.append(f"op={self.prim.name!r}")
         elif self.requires_grad:
             extras.append("requires_grad=True")
         return f"Tensor({body}{''.join(', ' + e for e in extras)})"
@@ -268,7 +268,7 @@ def apply(op, inputs, kw):
         for t in inputs:
             if t.requires_grad:
                 out = Tensor._make(data, True)
-                out._op, out._inputs, out._kw = op, inputs, kw
+                out.prim, out.inputs, out.params = op, inputs, kw
                 return out
     return Tensor._make(data)
 

@@ -135,7 +135,7 @@ def _convert(out):
     auto = node_names(order)
     exprs, names, owner = {}, {}, {}
     for node in order:
-        if node._op is None:
+        if node.prim is None:
             if node.name is None and not node.requires_grad:
                 exprs[id(node)] = const(node.data)
                 continue
@@ -147,8 +147,8 @@ def _convert(out):
             names[id(node)] = name
             exprs[id(node)] = var(name)
             continue
-        op = node._op.name
-        args = [exprs[id(i)] for i in node._inputs]
+        op = node.prim.name
+        args = [exprs[id(i)] for i in node.inputs]
         if op == "identity":
             exprs[id(node)] = args[0]
         elif op in _BINARY or op == "neg" or op in _FUNCS:

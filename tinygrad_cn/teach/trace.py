@@ -76,17 +76,17 @@ _INFIX = {"add": "{} + {}", "sub": "{} − {}", "mul": "{} · {}", "div": "{} / 
 
 def _arg_name(t, names):
     """A node's name; an unnamed constant prints its value (the 1 in h5 = h4 + 1)."""
-    if _unnamed(t) and t._op is None and not t.requires_grad:
+    if _unnamed(t) and t.prim is None and not t.requires_grad:
         return _num(t.item(), parens=False) if t.size == 1 else names[id(t)]
     return names[id(t)]
 
 
 def _expression(node, names):
-    if node._op is None:
+    if node.prim is None:
         return names[id(node)]
-    args = [_arg_name(i, names) for i in node._inputs]
-    fmt = _INFIX.get(node._op.name)
-    rhs = fmt.format(*args) if fmt else f"{node._op.name}({', '.join(args)})"
+    args = [_arg_name(i, names) for i in node.inputs]
+    fmt = _INFIX.get(node.prim.name)
+    rhs = fmt.format(*args) if fmt else f"{node.prim.name}({', '.join(args)})"
     return f"{names[id(node)]} = {rhs}"
 
 
@@ -102,17 +102,17 @@ def reading_order(order):
     pos = {id(t): k for k, t in enumerate(order)}
     depth, first_use = {}, {}
     for k, t in enumerate(order):
-        if t._op is None:
+        if t.prim is None:
             depth[id(t)] = 0
             continue
-        d = 1 + max(depth[id(x)] for x in t._inputs)
+        d = 1 + max(depth[id(x)] for x in t.inputs)
         depth[id(t)] = d
-        for a, x in enumerate(t._inputs):
-            if x._op is None:
+        for a, x in enumerate(t.inputs):
+            if x.prim is None:
                 first_use[id(x)] = min(first_use.get(id(x), (d, k, a)), (d, k, a))
 
     def key(t):
-        if t._op is None:
+        if t.prim is None:
             d, k, a = first_use.get(id(t), (0, pos[id(t)], 0))
             return (d, 0, k, a)
         return (depth[id(t)], 1, pos[id(t)], 0)
@@ -153,10 +153,10 @@ def _scalar_order(output):
 
 def local_derivative(node, i):
     """∂node/∂(its input i) at the recorded values: the op's jvp rule applied to a unit tangent."""
-    inp = node._inputs[i]
+    inp = node.inputs[i]
     with no_grad():
         one = Tensor._make(np.ones(inp.shape, inp.dtype))
-        return node._op.jvp[i](one, node, *node._inputs, **node._kw).item()
+        return node.prim.jvp[i](one, node, *node.inputs, **node.params).item()
 
 
 def forward_steps(output, wrt):
@@ -170,7 +170,7 @@ def forward_steps(output, wrt):
         if node is wrt or id(node) not in tan:
             continue
         terms = [Term(names[id(inp)], tan[id(inp)].item(), local_derivative(node, i), 0.0)
-                 for i, inp in enumerate(node._inputs) if id(inp) in tan]
+                 for i, inp in enumerate(node.inputs) if id(inp) in tan]
         for t in terms:
             t.product = t.factor * t.local
         steps.append(Step(names[id(node)], _expression(node, names), node.item(),
@@ -183,12 +183,12 @@ def reverse_steps(output):
     output back to the leaves that require grad."""
     order = _scalar_order(output)
     names = node_names(output)
-    leaves = {id(n) for n in order if n._op is None}
+    leaves = {id(n) for n in order if n.prim is None}
     seed = Tensor._make(np.ones(output.shape, output.dtype))
     cot = reverse_sweep(order, {id(output): seed}, targets=leaves, keep_all=True)
     consumers = {id(n): [] for n in order}
     for node in order:
-        for i, inp in enumerate(node._inputs or ()):
+        for i, inp in enumerate(node.inputs or ()):
             if inp.requires_grad:
                 consumers[id(inp)].append((node, i))
     steps = []
@@ -212,7 +212,7 @@ def chain(output, wrt):
         if node is wrt:
             paths.append(path)
             continue
-        for i, inp in enumerate(node._inputs or ()):
+        for i, inp in enumerate(node.inputs or ()):
             if inp.requires_grad:
                 stack.append((inp, path + [(names[id(node)], names[id(inp)], local_derivative(node, i))]))
     return paths

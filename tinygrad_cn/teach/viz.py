@@ -171,10 +171,10 @@ def _build(output, order, *, values, highlight, direction, title, notes=None, cu
         g.node(f"t{i}", label, _attributes=attrs)
 
     for i, t in enumerate(order):
-        if t._op is None:
+        if t.prim is None:
             continue
-        op = t._op
-        ins = [index[id(x)] for x in t._inputs]
+        op = t.prim
+        ins = [index[id(x)] for x in t.inputs]
         kinds = "op path" if i in on_path else "op"
         if i in cur_ops:
             kinds += " current"
@@ -186,7 +186,7 @@ def _build(output, order, *, values, highlight, direction, title, notes=None, cu
             attrs.update(color=_PATH, penwidth="3")
         if i in cur_ops:
             attrs.update(color=_CURRENT, penwidth="3")
-        g.node(f"op{i}", _op_label(op.name, t._kw), _attributes=attrs)
+        g.node(f"op{i}", _op_label(op.name, t.params), _attributes=attrs)
         numbered = op.name in _ORDERED and len(ins) > 1
         for k, j in enumerate(ins):
             e = {}
@@ -234,7 +234,7 @@ def step_drawings(output, *, mode="reverse", wrt=None, values=True, highlight=No
     names = node_names(order)
     if mode == "forward":
         if wrt is None:
-            params = [t for t in order if t._op is None and t.requires_grad]
+            params = [t for t in order if t.prim is None and t.requires_grad]
             if len(params) != 1:
                 found = ", ".join(names[id(t)] for t in params) or "none"
                 raise ValueError("frames: forward mode needs wrt=, the variable to differentiate by "
@@ -275,11 +275,11 @@ def step_drawings(output, *, mode="reverse", wrt=None, values=True, highlight=No
         node = order[c]
         if mode == "forward":       # the terms come in through the inputs that carry a tangent
             known = set(seed) | set(ids[:k])
-            ops = {c} if node._op is not None else set()
-            edges = {(index[id(x)], c) for x in (node._inputs or ()) if id(x) in known}
+            ops = {c} if node.prim is not None else set()
+            edges = {(index[id(x)], c) for x in (node.inputs or ()) if id(x) in known}
         else:                       # the terms come back from every consumer
             users = [i for i, t in enumerate(order)
-                     if t._op is not None and any(x is node for x in t._inputs)]
+                     if t.prim is not None and any(x is node for x in t.inputs)]
             ops, edges = set(users), {(c, i) for i in users}
         title = f"{head}: step {k + 1} of {len(steps)}\n{step.equation()}"
         drawings.append(_build(output, order, values=values, highlight=highlight, direction=d,
@@ -320,7 +320,7 @@ def frames(output, directory, *, mode="reverse", wrt=None, prefix="step", values
 
 
 def _kind(t):
-    if t._op is not None:
+    if t.prim is not None:
         return "inner"
     return "param" if t.requires_grad else "const"
 
@@ -354,9 +354,9 @@ def _path(order, index, highlight):
     if not reach:
         return reach, edges
     for i, t in enumerate(order):
-        if t._op is None:
+        if t.prim is None:
             continue
-        hits = [index[id(x)] for x in t._inputs if index[id(x)] in reach]
+        hits = [index[id(x)] for x in t.inputs if index[id(x)] in reach]
         if hits:
             reach.add(i)
             edges.update((j, i) for j in hits)
@@ -496,14 +496,14 @@ def _op_label(opname, kw):
 def _describe(t, name, output):
     role = "output" if t is output else {"param": "leaf, requires grad", "const": "constant",
                                          "inner": "intermediate"}[_kind(t)]
-    op = f", made by {t._op.name}" if t._op is not None else ""
+    op = f", made by {t.prim.name}" if t.prim is not None else ""
     return f"{name}: {role}{op}, shape {_shape(t.shape)}, dtype {t.dtype}"
 
 
 def _op_text(t, names, index):
-    args = ", ".join(names[index[id(x)]] for x in t._inputs)
-    extra = _kw_text(t._kw)
-    return f"{names[index[id(t)]]} = {t._op.name}({args}{', ' + extra if extra else ''})"
+    args = ", ".join(names[index[id(x)]] for x in t.inputs)
+    extra = _kw_text(t.params)
+    return f"{names[index[id(t)]]} = {t.prim.name}({args}{', ' + extra if extra else ''})"
 
 
 def _tooltip(text):
