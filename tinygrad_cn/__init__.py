@@ -18,7 +18,7 @@ from .core.ops import (PRIMITIVES, abs, broadcast_to, cat, concatenate, cos, exp
 from .core.tensor import Tensor, detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from . import nn
 from .nn import data, datasets, functional, init, optim
-from .nn.modules import Module, Parameter
+from .nn.module import Module, Parameter
 from .nn.train import fit
 from .teach import symbolic, textbook, trace
 

@@ -4,7 +4,8 @@ tinygrad_cn.functional as F``).
 Nothing here has a derivative rule of its own: every function is a composition of ops from
 ``ops.PRIMITIVES`` (where, maximum, exp, sigmoid, softplus, logsumexp, ...), so reverse mode,
 forward mode and derivatives of derivatives all come from the primitives' rules. Numbers follow
-the seed 001 draft of NNDL ch. 5 (published: ch. 4); the published section is given beside.
+the draft of 邱锡鹏,《神经网络与深度学习》 (2020), ch. 5 (published: ch. 4; see
+``docs/references.md``); the published section is given beside.
 
 Conventions where a function has a kink (tested in tests/test_nn.py):
 relu'(0) = 0 and leaky_relu'(0) = prelu'(0) = λ (= a): at 0 the slope of the left branch, as
@@ -21,17 +22,20 @@ import numpy as np
 
 from ..core import ops
 from ..core.tensor import Tensor, as_tensor
+from .init import as_rng
+from .module import Module, weights
 
-__all__ = ["linear", "logistic", "sigmoid", "tanh", "hard_logistic", "hard_tanh", "relu",
-           "leaky_relu", "prelu", "softplus", "maxout", "elu", "swish", "softmax", "log_softmax",
-           "adaptive_logistic", "adaptive_tanh", "dropout", "batch_norm", "squared_error",
-           "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
-           "l2_penalty", "one_hot"]
+__all__ = [
+    "adaptive_logistic", "adaptive_tanh", "batch_norm", "binary_cross_entropy",
+    "binary_cross_entropy_with_logits", "cross_entropy", "dropout", "elu", "hard_logistic",
+    "hard_tanh", "l2_penalty", "leaky_relu", "linear", "log_softmax", "logistic", "maxout",
+    "one_hot", "prelu", "relu", "sigmoid", "softmax", "softplus", "squared_error", "swish", "tanh"
+]
 
 
 def _const_like(arr, like):
     """A constant tensor (never differentiated) in the floating dtype of ``like``."""
-    return Tensor._make(np.asarray(arr, dtype=like.dtype if like.dtype.kind == "f" else np.float64))
+    return Tensor(np.asarray(arr, dtype=like.dtype if like.dtype.kind == "f" else np.float64))
 
 
 # ==== the layer map ===========================================================================
@@ -137,14 +141,14 @@ def log_softmax(x, axis=-1):
     return ops.log_softmax(as_tensor(x), axis)
 
 
-# ==== seed 000: adaptive activations ===========================================================
+# ==== adaptive activations (《神经网络的联合学习猜想》, 2016; see nn.adaptive) ======================
 def adaptive_logistic(u, alpha, beta):
-    """h(u) = 1/(1 + e^{−(αu + β)}) (seed 000 §3, fig. 3.1), α the slope and β the offset."""
+    """h(u) = 1/(1 + e^{−(αu + β)}) (the 2016 report's §3, fig. 3.1), α the slope, β the offset."""
     return ops.sigmoid(alpha * as_tensor(u) + beta)
 
 
 def adaptive_tanh(u, alpha, beta):
-    """h(u) = tanh(αu + β) (seed 000 appendix B)."""
+    """h(u) = tanh(αu + β) (the 2016 report's appendix B)."""
     return ops.tanh(alpha * as_tensor(u) + beta)
 
 
@@ -152,9 +156,8 @@ def adaptive_tanh(u, alpha, beta):
 def dropout(x, p=0.5, training=True, rng=None, mask=None):
     """Inverted dropout: in training, each element is kept with probability q = 1 − p and the kept
     ones are divided by q; otherwise ``x`` is returned unchanged. See ``nn.Dropout`` for how this
-    relates to the book's test-time scaling. ``mask`` (boolean, True = keep) replaces the random
+    relates to the book's test-time scaling (docs/derivations/dropout.md). ``mask`` (boolean, True = keep) replaces the random
     draw, for checking gradients with a fixed mask."""
-    from .init import as_rng
     x = as_tensor(x)
     if not 0 <= p < 1:
         raise ValueError(f"dropout: the drop probability p must be in [0, 1), got {p}")
@@ -209,7 +212,7 @@ def _per_sample(elementwise):
 def _target(target, like, who):
     d = target if isinstance(target, Tensor) else Tensor(np.asarray(target))
     if d.dtype != like.dtype and d.dtype.kind in "biuf":
-        d = Tensor._make(d.data.astype(like.dtype)) if not d.requires_grad else d
+        d = Tensor(d.data, dtype=like.dtype) if not d.requires_grad else d
     if d.shape != like.shape:
         raise ValueError(f"{who}: target shape {d.shape} differs from prediction shape {like.shape}"
                          "; they must be equal (reshape the target, e.g. y.reshape(-1, 1))")
@@ -217,7 +220,7 @@ def _target(target, like, who):
 
 
 def squared_error(y, d, reduction="mean"):
-    """½‖d − y‖² per sample (seed 000's e, RHW eq. 3 for one case), then reduced over samples:
+    """½‖d − y‖² per sample (the 2016 report's e, RHW eq. 3 for one case), then reduced over samples:
     ``"sum"`` gives RHW's E = ½ Σ_c Σ_j (y_{j,c} − d_{j,c})²; ``"mean"`` (default) gives
     (1/N) Σ_c ½‖d_c − y_c‖², eq. 5.36's data term with L = ½‖d − y‖². Its gradient with respect to
     y is y − d (RHW eq. 4), divided by N for ``"mean"``."""
@@ -247,38 +250,49 @@ def binary_cross_entropy(p, d, reduction="mean", eps=1e-12):
                    "binary_cross_entropy")
 
 
-def one_hot(labels, num_classes, dtype=np.float64):
-    """Integer labels (any shape) → one-hot vectors (shape + (num_classes,))."""
+def _labels(labels, num_classes, who):
+    """Integer class labels as an int array, checked to lie in [0, num_classes)."""
     labels = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
     if labels.dtype.kind not in "iu":
         if labels.dtype.kind == "f" and np.all(labels == np.round(labels)):
             labels = labels.astype(np.int64)
         else:
-            raise TypeError(f"one_hot: labels must be integers, got dtype {labels.dtype}")
+            raise TypeError(f"{who}: labels must be integers, got dtype {labels.dtype}")
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
-        raise ValueError(f"one_hot: labels must be in [0, {num_classes}), got "
+        raise ValueError(f"{who}: labels must be in [0, {num_classes}), got "
                          f"{labels.min()}..{labels.max()}")
-    return np.eye(num_classes, dtype=dtype)[labels]
+    return labels
+
+
+def one_hot(labels, num_classes, dtype=np.float64):
+    """Integer labels (any shape) → one-hot vectors (shape + (num_classes,))."""
+    return np.eye(num_classes, dtype=dtype)[_labels(labels, num_classes, "one_hot")]
 
 
 def cross_entropy(logits, target, reduction="mean"):
     """Softmax cross-entropy from logits: L = −yᵀ log ŷ with ŷ = softmax(z) (eqs. 5.34, 5.35;
-    published eq. 4.37), computed as −yᵀ log_softmax(z) so that it is finite for any logits.
+    published eq. 4.37), computed from log_softmax(z) so that it is finite for any logits.
 
     ``logits`` has shape (N, C) (or (C,) for one sample); ``target`` is integer class labels of
-    shape (N,) (or a 0-d label) or one-hot / probability vectors of the logits' shape. The
-    derivative with respect to z is ŷ − y per sample."""
+    shape (N,) (or a 0-d label) or one-hot / probability vectors of the logits' shape. With labels,
+    L = −log ŷ_label is gathered (``logp[rows, labels]``, whose reverse rule scatter-adds), the same
+    number as −yᵀ log ŷ with the one-hot y. The derivative with respect to z is ŷ − y per sample."""
     z = as_tensor(logits)
     t = np.asarray(target.data if isinstance(target, Tensor) else target)
     if t.shape == z.shape and t.dtype.kind in "biuf":          # one-hot / probability rows
         y = _target(target, z, "cross_entropy")
-    elif t.dtype.kind in "iu" and t.shape == z.shape[:-1]:
-        y = _const_like(one_hot(t, z.shape[-1], z.dtype), z)
-    else:
-        raise ValueError(f"cross_entropy: for logits of shape {z.shape} the target must be integer "
-                         f"labels of shape {z.shape[:-1]} or one-hot rows of shape {z.shape}; got "
-                         f"dtype {t.dtype}, shape {t.shape}")
-    return _reduce(_per_sample(-(y * ops.log_softmax(z, -1))), reduction, "cross_entropy")
+        return _reduce(_per_sample(-(y * ops.log_softmax(z, -1))), reduction, "cross_entropy")
+    if t.dtype.kind in "iu" and t.shape == z.shape[:-1]:
+        labels = _labels(t, z.shape[-1], "cross_entropy").reshape(-1)
+        logp = ops.reshape(ops.log_softmax(z, -1), (labels.size, z.shape[-1]))
+        picked = -logp[np.arange(labels.size), labels]                # −log ŷ_label, one per row
+        per_sample = (ops.reshape(picked, (1,)) if z.ndim == 1 else
+                      ops.reshape(picked, t.shape) if z.ndim == 2 else
+                      ops.sum(ops.reshape(picked, t.shape), axis=tuple(range(1, z.ndim - 1))))
+        return _reduce(per_sample, reduction, "cross_entropy")
+    raise ValueError(f"cross_entropy: for logits of shape {z.shape} the target must be integer "
+                     f"labels of shape {z.shape[:-1]} or one-hot rows of shape {z.shape}; got "
+                     f"dtype {t.dtype}, shape {t.shape}")
 
 
 def l2_penalty(params, lam):
@@ -287,7 +301,6 @@ def l2_penalty(params, lam):
     (``nn.weights(module)``: parameters named ``weight``; biases, BatchNorm's γ and β, PReLU's and
     the adaptive units' parameters are not penalised, as the book's margin note says). Its
     gradient is λW."""
-    from .modules import Module, weights
     ps = weights(params) if isinstance(params, Module) else list(params)
     if not ps:
         raise ValueError("l2_penalty: no weight tensors given")
