@@ -175,3 +175,51 @@ def test_passing_a_module_or_a_per_sample_loss_says_what_to_pass():
     with pytest.raises(ValueError, match="reduction='mean'"):
         tg.fit(model, lambda out, t: F.squared_error(out, t, "none"), tg.optim.SGD(model.parameters(), lr=0.1),
                X, y, epochs=1, verbose=False)
+
+
+# ==== updates in place (issue 11): the same numbers, no new array per parameter per step ============
+@pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1), lambda ps: SGD(ps, lr=0.1, momentum=0.9),
+                                  lambda ps: SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.01),
+                                  lambda ps: Adam(ps, lr=0.01, weight_decay=0.01)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_steps_write_into_the_parameter_arrays_and_reuse_their_work_arrays(make, dtype):
+    w = nn.Parameter(np.array([[2.0, -1.0], [0.5, 3.0]], dtype))
+    b = nn.Parameter(np.array(0.7, dtype))                            # a 0-d parameter too
+    opt = make([w, b])
+    arrays = (w.data, b.data)
+    quadratic_step(opt, w)
+    b.grad = tg.Tensor(np.array(0.3, dtype))
+    opt.step()
+    work = {k: [id(v) for v in st.values() if isinstance(v, np.ndarray)] for k, st in opt.state.items()}
+    for _ in range(3):
+        quadratic_step(opt, w)
+    assert w.data is arrays[0] and b.data is arrays[1]
+    assert w.dtype == dtype and b.dtype == dtype
+    assert {k: [id(v) for v in st.values() if isinstance(v, np.ndarray)]
+            for k, st in opt.state.items()} == work
+
+
+def test_adam_in_place_follows_the_formulas():
+    """Kingma & Ba's update written out in float64 for E = ½·3·w², w(0) = 2, lr 0.1, three steps,
+    into the array the parameter started with."""
+    w = nn.Parameter([2.0])
+    held = w.data
+    opt = Adam([w], lr=0.1)
+    ref, m, v = 2.0, 0.0, 0.0
+    for t in (1, 2, 3):
+        quadratic_step(opt, w)
+        g = 3.0 * ref
+        m, v = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g * g
+        ref -= 0.1 * (m / (1 - 0.9 ** t)) / (math.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
+        assert w.data is held and w.item() == pytest.approx(ref, rel=1e-15)
+
+
+def test_a_read_only_parameter_array_is_replaced_once_then_updated_in_place():
+    w = nn.Parameter([2.0])
+    w.data = np.broadcast_to(np.array(2.0), (1,))                       # a read-only view
+    opt = SGD([w], lr=0.1)
+    quadratic_step(opt, w)
+    assert w.item() == pytest.approx(1.4, abs=1e-15)
+    held = w.data
+    quadratic_step(opt, w)
+    assert w.data is held and w.item() == pytest.approx(1.4 - 0.1 * 4.2, abs=1e-15)

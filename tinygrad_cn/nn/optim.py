@@ -15,14 +15,16 @@ NNDL eq. 5.36::
     SGD([{"params": nn.weights(model), "weight_decay": 1e-3},
          {"params": nn.non_weights(model)}], lr=0.1)
 
-Updates are done on the arrays (``p.data`` is replaced by a new array of the same dtype, so
-float32 parameters stay float32); parameters whose ``.grad`` is None are skipped.
+Updates are done in place on the arrays (``p.data`` keeps its identity and dtype, so float32
+parameters stay float32, and an array you hold as ``p.data`` sees every step); the work arrays each
+parameter needs are made at its first step and reused. Parameters whose ``.grad`` is None are
+skipped.
 """
 import numpy as np
 
 from ..core.autodiff import zero_grad as _zero_grad
 
-__all__ = ["Optimizer", "SGD", "Adam"]
+__all__ = ["SGD", "Adam", "Optimizer"]
 
 
 class Optimizer:
@@ -84,16 +86,27 @@ class Optimizer:
             if g.shape != p.shape:
                 raise ValueError(f"{type(self).__name__}: a gradient of shape {g.shape} for a "
                                  f"parameter of shape {p.shape}")
-            if wd:
-                g = g + wd * p.data       # ∂/∂W of ½λ‖W‖² is λW (eq. 5.36, algorithm 5.1's −αλW)
+            if not (isinstance(p.data, np.ndarray) and p.data.flags.writeable):
+                p.data = np.array(p.data, dtype=p.dtype)      # a read-only view cannot be updated
+            if wd:                        # ∂/∂W of ½λ‖W‖² is λW (eq. 5.36, algorithm 5.1's −αλW)
+                g = np.add(g, np.multiply(p.data, wd, out=self._work(p, "g")), out=self._work(p, "g"))
             yield p, g
+
+    def _work(self, p, key):
+        """The array ``state[id(p)][key]`` of p's shape and dtype, made once and reused."""
+        st = self.state.setdefault(id(p), {})
+        buf = st.get(key)
+        if buf is None or buf.shape != p.shape or buf.dtype != p.dtype:
+            buf = st[key] = np.zeros_like(p.data)
+        return buf
 
     def step(self):
         raise NotImplementedError
 
 
 class SGD(Optimizer):
-    """Gradient descent, with momentum written as RHW eq. 7 (seed 003):
+    """Gradient descent, with momentum written as RHW eq. 7 (Rumelhart, Hinton & Williams 1986;
+    see docs/references.md):
 
         Δw(t) = −ε ∂E/∂w(t) + α Δw(t−1),    w ← w + Δw(t),
 
@@ -102,14 +115,10 @@ class SGD(Optimizer):
     it is NNDL's eqs. 5.83, 5.84. ``weight_decay`` = λ adds λw to the gradient (the L2 term of eq.
     5.36; it is then part of the momentum too).
 
-    RHW store the change Δw, PyTorch stores a velocity v with v ← αv + g, w ← w − εv. The two agree
-    while ε is constant (Δw = −εv); they differ when ε changes, as in RHW's family-tree run (ε =
-    0.005 for 20 sweeps, then 0.01): here the past change keeps the size it had. The state is
-    ``opt.state[id(p)]["delta"]``, the last Δw.
-
-    RHW's "weight decay" in that run is different again: each weight shrinks by 0.2% after every
-    change, w ← (1 − 0.002)(w + Δw). Without momentum and with a constant ε this is close to
-    ``weight_decay = 0.002/ε`` (which gives w ← (1 − 0.002)w + Δw: the same but for 0.2% of Δw).
+    RHW store the change Δw, PyTorch a velocity v (v ← αv + g, w ← w − εv): the same steps while ε
+    is constant, not when ε changes, as in RHW's family-tree run. The state is
+    ``opt.state[id(p)]["delta"]``, the last Δw. RHW's "weight decay" in that run, w ← (1 −
+    0.002)(w + Δw), is not ``weight_decay`` either. Both comparisons: docs/derivations/momentum.md.
     """
 
     def __init__(self, params, lr, momentum=0.0, weight_decay=0.0):
@@ -125,13 +134,16 @@ class SGD(Optimizer):
         for group in self.param_groups:
             eps, alpha = group["lr"], group["momentum"]
             for p, g in self._grads(group):
-                delta = -eps * g
+                delta = np.multiply(g, -eps, out=self._work(p, "step"))      # −ε ∂E/∂w (eq. 6)
                 if alpha:
-                    st = self.state.setdefault(id(p), {})
-                    if "delta" in st:
-                        delta = delta + alpha * st["delta"]
-                    st["delta"] = delta
-                p.data = (p.data + delta).astype(p.dtype, copy=False)
+                    st = self.state[id(p)]
+                    if "delta" in st:                      # Δw(t) = −ε ∂E/∂w + α Δw(t−1) (eq. 7)
+                        prev = st["delta"] = st["delta"].astype(p.dtype, copy=False)
+                        prev *= alpha
+                        delta = np.add(prev, delta, out=prev)
+                    else:                                  # Δw(0) = 0
+                        delta = st["delta"] = delta.copy()
+                p.data += delta
 
 
 class Adam(Optimizer):
@@ -156,12 +168,17 @@ class Adam(Optimizer):
         for group in self.param_groups:
             lr, (b1, b2), eps = group["lr"], group["betas"], group["eps"]
             for p, g in self._grads(group):
-                st = self.state.setdefault(id(p), {"t": 0, "m": np.zeros_like(p.data),
-                                                   "v": np.zeros_like(p.data)})
+                st = self.state.setdefault(id(p), {})
+                if "t" not in st:
+                    st.update(t=0, m=np.zeros_like(p.data), v=np.zeros_like(p.data))
                 st["t"] += 1
-                t = st["t"]
-                st["m"] = b1 * st["m"] + (1 - b1) * g
-                st["v"] = b2 * st["v"] + (1 - b2) * g * g
-                m_hat = st["m"] / (1 - b1 ** t)
-                v_hat = st["v"] / (1 - b2 ** t)
-                p.data = (p.data - lr * m_hat / (np.sqrt(v_hat) + eps)).astype(p.dtype, copy=False)
+                t, m, v = st["t"], st["m"], st["v"]
+                a, b = self._work(p, "step"), self._work(p, "denominator")
+                m *= b1
+                m += np.multiply(g, 1 - b1, out=a)                       # m_t
+                v *= b2
+                v += np.multiply(np.multiply(g, 1 - b2, out=a), g, out=a)  # v_t
+                np.sqrt(np.divide(v, 1 - b2 ** t, out=b), out=b)       # √v̂_t
+                b += eps
+                np.multiply(np.divide(m, 1 - b1 ** t, out=a), lr, out=a)  # lr·m̂_t
+                p.data -= np.divide(a, b, out=a)
