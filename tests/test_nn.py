@@ -1,6 +1,7 @@
-"""Layers, activations and losses (seed 001 NNDL ch. 5, published ch. 4; seed 000; RHW 1986).
+"""Layers, activations and losses (Qiu, NNDL 2020, draft ch. 5 = published ch. 4; the 2016
+joint-learning report; Rumelhart, Hinton & Williams 1986: see docs/references.md).
 
-Expected values come from the formulas in the seeds, written out here in NumPy or by hand, or
+Expected values come from the formulas in those sources, written out here in NumPy or by hand, or
 from central differences (tg.check_grad); never from the code under test."""
 import io
 import math
@@ -645,3 +646,56 @@ def test_fit_with_minibatches_and_validation():
     assert hist.accuracy[-1] > 0.8 and hist.val_accuracy[-1] > 0.8 and hist.loss[-1] < hist.loss[0]
     assert [ln.split()[1] for ln in out.getvalue().splitlines()] == ["1/30", "10/30", "20/30", "30/30"]
     assert "val_acc" in out.getvalue()
+
+
+# ==== issue 9: an attribute never hides a Module method ============================================
+def test_prelu_num_parameters_is_the_method():
+    per, shared = nn.PReLU(3), nn.PReLU()
+    assert per.num_parameters() == 3 and shared.num_parameters() == 1
+    assert repr(per) == "PReLU(num_parameters=3)"
+    assert nn.Sequential(nn.Linear(2, 3, rng=0), per).num_parameters() == 2 * 3 + 3 + 3
+
+
+def test_an_attribute_that_would_hide_a_module_method_is_refused():
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.parameters = [1.0]
+
+    with pytest.raises(AttributeError, match=r"Net\.parameters: .*Module\.parameters\(\)"):
+        Net()
+
+
+# ==== issue 11: cross-entropy with labels gathers instead of building a one-hot matrix ==============
+def _prims(t):
+    seen, stack, names = set(), [t], []
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        if n.prim is not None:
+            names.append(n.prim.name)
+        stack.extend(n.inputs)
+    return names
+
+
+@pytest.mark.parametrize("shape", [(5, 4), (4,), (3, 2, 4)])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_cross_entropy_gathers_at_the_labels_with_the_one_hot_numbers(shape, reduction):
+    rng = np.random.default_rng(3)
+    logits = rng.standard_normal(shape) * 3
+    labels = rng.integers(0, shape[-1], shape[:-1])
+    onehot = np.eye(shape[-1])[labels]
+    za, zb = tg.Tensor(logits, requires_grad=True), tg.Tensor(logits, requires_grad=True)
+    by_label = F.cross_entropy(za, labels, reduction)
+    by_rows = F.cross_entropy(zb, onehot, reduction)
+    assert "getitem" in _prims(by_label)
+    assert by_label.shape == by_rows.shape
+    assert np.allclose(by_label.data, by_rows.data, rtol=0, atol=1e-12)
+    seed = rng.standard_normal(by_label.shape)
+    (by_label * seed).sum().backward()
+    (by_rows * seed).sum().backward()
+    assert np.allclose(za.grad.data, zb.grad.data, rtol=0, atol=1e-12)
+    with pytest.raises(ValueError, match=r"labels must be in \[0, 4\)"):    # never wraps around
+        F.cross_entropy(za, np.full(shape[:-1], -1), reduction)
