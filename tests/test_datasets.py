@@ -1,5 +1,6 @@
 """Data sets (RHW figs. 1–4, XOR, 2-D toys, digits), mini-batches (NNDL eq. 5.84) and saving /
-loading parameters. Counts and facts are from the seeds (seed 003's captions) or from counting."""
+loading parameters. Counts and facts are from the sources (Rumelhart, Hinton & Williams 1986, their
+captions) or from counting."""
 import importlib.util
 
 import numpy as np
@@ -46,7 +47,7 @@ def test_family_tree_encoding(ft):
     assert ft.X.shape == (104, 36) and ft.Y.shape == (104, 24)
     assert np.all(ft.X[:, :24].sum(1) == 1) and np.all(ft.X[:, 24:].sum(1) == 1)
     assert ft.X_train.shape == (100, 36) and ft.Y_test.shape == (4, 24)
-    i = [k for k, (p, r, _) in enumerate(ft.triples) if (p, r) == ("Colin", "aunt")][0]
+    i = next(k for k, (p, r, _) in enumerate(ft.triples) if (p, r) == ("Colin", "aunt"))
     assert np.array_equal(ft.X[i], ft.encode("Colin", "aunt"))
     assert sorted(ft.decode(ft.Y[i])) == ["Jennifer", "Margaret"]
 
@@ -109,8 +110,8 @@ def test_spirals():
     class0 = {tuple(np.round(p, 12)) for p in X[y == 0]}
     class1 = {tuple(np.round(-p, 12) + 0.0) for p in X[y == 1]}    # class 1 = −class 0
     assert class0 == class1
-    X2, y2 = datasets.spirals(200, noise=0.1, seed=1)
-    X3, y3 = datasets.spirals(200, noise=0.1, seed=1)
+    X2, _ = datasets.spirals(200, noise=0.1, seed=1)
+    X3, _ = datasets.spirals(200, noise=0.1, seed=1)
     assert np.array_equal(X2, X3) and not np.array_equal(X2, datasets.spirals(200, 0.1, seed=2)[0])
 
 
@@ -205,7 +206,7 @@ def test_load_errors_name_the_problem_and_change_nothing(tmp_path):
     with pytest.raises(ValueError, match=r"'1.weight' has shape \(1, 3\).*\(2, 3\)"):
         load_parameters(other, two)
     assert np.array_equal(other[0].weight.data, first)
-    # strict=False tolerates extra names in the file, never missing ones
+    # strict=True refuses extra names in the file (strict=False: tests/test_nn_saving.py)
     load_parameters(nn.Sequential(nn.Linear(2, 3, rng=5)), save_parameters(big, tmp_path / "big"),
                     strict=False)
     with pytest.raises(KeyError, match="unexpected"):

@@ -8,16 +8,20 @@ samples of each epoch in a fresh random order (when ``shuffle``), cut into batch
 
 Parameters are saved with ``np.savez`` under their dotted names (``"0.weight"``, ``"0.bias"``, ...)
 and loaded with ``allow_pickle=False``: an archive holding a pickled Python object is refused,
-because unpickling can run arbitrary code.
+because unpickling can run arbitrary code. ``'w'`` and ``'w.npz'`` name the same file on save and
+load; NaN or inf weights are refused both ways unless ``allow_nonfinite=True``; every error names
+the file, and a load either changes every array it loads or nothing.
 """
 import os
+import zipfile
+import zlib
 
 import numpy as np
 
-from .init import as_rng
 from ..core.tensor import Tensor
+from .init import as_rng
 
-__all__ = ["DataLoader", "minibatches", "save_parameters", "load_parameters", "load_state"]
+__all__ = ["DataLoader", "load_parameters", "load_state", "minibatches", "save_parameters"]
 
 
 def _array(x):
@@ -45,7 +49,7 @@ def minibatches(*arrays, batch_size=32, shuffle=True, rng=None, drop_last=False)
     stop = n - n % batch_size if drop_last else n
     for start in range(0, stop, batch_size):
         idx = order[start:start + batch_size]
-        batch = tuple(Tensor._make(a[idx]) for a in arrs)
+        batch = tuple(Tensor(a[idx]) for a in arrs)
         yield batch if len(batch) > 1 else batch[0]
 
 
@@ -76,45 +80,106 @@ class DataLoader:
 
 
 # ---- saving and loading -------------------------------------------------------------------------
-def save_parameters(module, path):
-    """Save ``module.state_dict()`` (parameters and buffers, by dotted name) to an ``.npz`` file;
-    returns the path written (NumPy adds ``.npz`` when it is missing)."""
-    state = module.state_dict() if hasattr(module, "state_dict") else dict(module)
-    for k, v in state.items():
-        if np.asarray(v).dtype.kind not in "biuf":
-            raise TypeError(f"save_parameters: {k!r} has dtype {np.asarray(v).dtype}; only numbers "
-                            "are saved")
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")   # an .npz is a zip archive (an empty one starts PK\5\6)
+_NPY_MAGIC = b"\x93NUMPY"
+
+
+def _npz_name(path):
+    """The file ``save_parameters(module, path)`` writes: ``path`` with ``.npz`` added if missing."""
     path = os.fspath(path)
-    np.savez(path, **state)
     return path if path.endswith(".npz") else path + ".npz"
 
 
-def load_state(path):
-    """{name: array} from an ``.npz`` written by ``save_parameters``, loaded with
-    ``allow_pickle=False``."""
-    path = os.fspath(path)
+def _check_finite(state, path, allow_nonfinite, who):
+    if allow_nonfinite:
+        return
+    bad = {k: int(np.size(v) - np.count_nonzero(np.isfinite(v))) for k, v in state.items()
+           if np.asarray(v).dtype.kind == "f" and not np.all(np.isfinite(v))}
+    if bad:
+        raise ValueError(f"{who}: {path}: non-finite weights (NaN or inf) in "
+                         f"{', '.join(f'{k!r} ({n} values)' for k, n in bad.items())}; a diverged run? "
+                         "Pass allow_nonfinite=True to accept them")
+
+
+def save_parameters(module, path, allow_nonfinite=False):
+    """Save ``module.state_dict()`` (parameters and buffers, by dotted name; or a dict of arrays) to
+    ``path`` with ``.npz`` added if missing, and return the path written. The file is written whole
+    or not at all (a temporary file renamed into place). NaN or inf values raise ValueError unless
+    ``allow_nonfinite``."""
+    target = _npz_name(path)
+    state = module.state_dict() if hasattr(module, "state_dict") else dict(module)
+    for k, v in state.items():
+        if np.asarray(v).dtype.kind not in "biuf":
+            raise TypeError(f"save_parameters: {target}: {k!r} has dtype {np.asarray(v).dtype}; only "
+                            "numbers are saved")
+    _check_finite(state, target, allow_nonfinite, "save_parameters")
+    partial = target + ".partial"
     try:
-        archive = np.load(path, allow_pickle=False)
-    except ValueError as e:
-        raise ValueError(f"load_state: {path} holds a pickled object, which is refused "
-                         f"(allow_pickle=False): {e}") from None
-    if not isinstance(archive, np.lib.npyio.NpzFile):
-        raise ValueError(f"load_state: {path} is a single array, not an .npz archive of named "
+        with open(partial, "wb") as f:
+            np.savez(f, **state)
+        os.replace(partial, target)
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)
+    return target
+
+
+def _resolve(path):
+    """The file to load for ``path``: ``path`` itself if it ends in .npz, else ``path + '.npz'`` when
+    that exists (what ``save_parameters(m, path)`` wrote), else ``path``."""
+    path = os.fspath(path)
+    if path.endswith(".npz") or not os.path.exists(path + ".npz"):
+        if not os.path.exists(path):
+            also = "" if path.endswith(".npz") else f" (nor {path}.npz)"
+            raise FileNotFoundError(f"load_state: no file {path}{also}")
+        return path
+    return path + ".npz"
+
+
+def _damaged(path, why):
+    return ValueError(f"load_state: {path} is {why}; it cannot be read as an .npz archive of "
+                      "parameters (was the save interrupted? save again with save_parameters)")
+
+
+def load_state(path, allow_nonfinite=False):
+    """{name: array} from an ``.npz`` written by ``save_parameters`` (``'w'`` finds ``'w.npz'``),
+    loaded with ``allow_pickle=False``. An empty, truncated or foreign file, a pickled object, or
+    NaN / inf values (unless ``allow_nonfinite``) raise ValueError naming the file."""
+    path = _resolve(path)
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if not head:
+        raise _damaged(path, "empty (0 bytes)")
+    if head.startswith(_NPY_MAGIC):
+        raise ValueError(f"load_state: {path} is a single array (.npy), not an .npz archive of named "
                          "parameters; save with save_parameters")
+    if not head.startswith(_ZIP_MAGIC):
+        raise _damaged(path, f"not a zip archive (it starts with {head!r}; a pickle is never loaded)")
     state = {}
-    with archive:
-        for k in archive.files:
-            try:
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            for k in archive.files:
                 state[k] = archive[k]
-            except ValueError as e:
-                raise ValueError(f"load_state: {path}: entry {k!r} is a pickled object array, which "
-                                 f"is refused (allow_pickle=False; unpickling can run code). Only "
-                                 f"numeric arrays are loaded. ({e})") from None
+    except ValueError as e:
+        if "allow_pickle" not in str(e):
+            raise _damaged(path, f"damaged ({e})") from None
+        raise ValueError(f"load_state: {path}: an entry is a pickled object array, which is refused "
+                         "(allow_pickle=False; unpickling can run code). Only numeric arrays are "
+                         "loaded.") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as e:
+        raise _damaged(path, f"truncated or damaged ({type(e).__name__}: {e})") from None
+    _check_finite(state, path, allow_nonfinite, "load_state")
     return state
 
 
-def load_parameters(module, path, strict=True):
-    """Load an ``.npz`` from ``save_parameters`` into ``module`` (see ``Module.load_state_dict``):
-    a parameter missing from the file, an extra name in it (with ``strict``) or a wrong shape
-    raises KeyError / ValueError naming it, before anything is changed. Returns the module."""
-    return module.load_state_dict(load_state(path), strict=strict)
+def load_parameters(module, path, strict=True, allow_nonfinite=False):
+    """Load an ``.npz`` from ``save_parameters`` into ``module`` (see ``Module.load_state_dict``)
+    and return its ``LoadResult(missing_keys, unexpected_keys)``. With ``strict`` a name missing
+    from the file or an extra one raises KeyError; ``strict=False`` loads the names both have and
+    reports the rest in the result. A wrong shape raises ValueError. Every error names the file,
+    and nothing is changed unless everything loads."""
+    state = load_state(path, allow_nonfinite)
+    try:
+        return module.load_state_dict(state, strict=strict)
+    except (KeyError, ValueError, TypeError) as e:
+        raise type(e)(f"load_parameters: {_resolve(path)}: {e.args[0]}") from None
