@@ -5,13 +5,12 @@ Expected values come from the formulas in those sources, written out here in Num
 from central differences (tg.check_grad); never from the code under test."""
 import io
 import math
+from functools import partial
 
 import numpy as np
 import pytest
 
 import tinygrad_cn as tg
-from functools import partial
-
 from tinygrad_cn import datasets, init, nn, optim
 from tinygrad_cn import functional as F
 from tinygrad_cn.nn.train import accuracy, fit
@@ -510,7 +509,7 @@ def test_dropout_gradient_is_the_scaled_mask():
     tg.check_grad(lambda x: F.dropout(x, 0.5, mask=mask) ** 2, x, order=2)
 
 
-# ==== seed 000: adaptive activations and the infomax rules =======================================
+# ==== adaptive activations and the infomax rules (the 2016 joint-learning report) ===============
 def _adaptive(cls):
     unit = cls(3)
     assert unit.alpha.data.tolist() == [1, 1, 1] and unit.beta.data.tolist() == [0, 0, 0]
@@ -544,7 +543,7 @@ def test_infomax_logistic_rules_2_10_2_11():
     assert np.allclose(da.data, (1 / a + U * (1 - 2 * y)).mean(0), rtol=1e-12)     # (2.10), (3.9)
     assert np.allclose(db.data, (1 - 2 * y).mean(0), rtol=1e-12)                   # (2.11), (3.9)
     assert unit.alpha.grad is None                                                  # nothing written
-    # one sample (a 1-D u): the rules without the average, as in seed 000 §2
+    # one sample (a 1-D u): the rules without the average, as in the report's §2
     da1, db1 = unit.infomax_grad(U[0])
     assert np.allclose(da1.data, 1 / a + U[0] * (1 - 2 * y[0]), rtol=1e-12)
     assert np.allclose(db1.data, 1 - 2 * y[0], rtol=1e-12)

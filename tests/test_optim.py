@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import tinygrad_cn as tg
-from tinygrad_cn import nn
 from tinygrad_cn import functional as F
+from tinygrad_cn import nn
 from tinygrad_cn.nn.optim import SGD, Adam
 
 

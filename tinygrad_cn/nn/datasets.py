@@ -1,5 +1,6 @@
-"""Small data sets: the two tasks of Rumelhart, Hinton & Williams (1986, seed 003), XOR, two 2-D toy
-sets generated in code, and scikit-learn's bundled 8×8 digits when scikit-learn is installed.
+"""Small data sets: the two tasks of Rumelhart, Hinton & Williams (1986; see docs/references.md),
+XOR, two 2-D toy sets generated in code, and scikit-learn's bundled 8×8 digits when scikit-learn is
+installed.
 
 Everything is made here (no download): arrays are float64 by default (``dtype=np.float32`` to
 change), class labels are int64, and random sets take a seed.
@@ -11,8 +12,10 @@ import numpy as np
 
 from .init import as_rng
 
-__all__ = ["mirror_symmetry", "xor", "family_trees", "FamilyTrees", "spirals", "moons", "digits",
-           "RELATIONS", "ENGLISH", "ITALIAN"]
+__all__ = [
+    "ENGLISH", "ITALIAN", "RELATIONS", "FamilyTrees", "digits", "family_trees", "mirror_symmetry",
+    "moons", "spirals", "xor"
+]
 
 
 # ---- RHW fig. 1: mirror symmetry -------------------------------------------------------------------
