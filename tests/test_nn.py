@@ -201,7 +201,7 @@ def test_mlp_structure_and_forward():
 
 # ==== initialisers (NNDL §5.7.4) ===============================================================
 def test_xavier_ranges_eqs_5_90_5_91_5_101():
-    """r = √(6/(n_{l−1} + n_l)) (5.101), times 4 for logistic units (σ'(0) = 1/4; the seed's draft
+    """r = √(6/(n_{l−1} + n_l)) (5.101), times 4 for logistic units (σ'(0) = 1/4; the book's draft
     swaps the labels of 5.90 and 5.91), times 1 for tanh (tanh'(0) = 1)."""
     shape = (300, 200)                                  # (n_l, n_{l−1})
     r = math.sqrt(6 / 500)

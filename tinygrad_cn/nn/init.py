@@ -1,4 +1,5 @@
-"""Parameter initialisation (NNDL §5.7.4; published §7.3).
+"""Parameter initialisation (邱锡鹏,《神经网络与深度学习》 2020, draft §5.7.4; published §7.3; see
+docs/references.md).
 
 Every function returns a new NumPy array of the given ``shape`` and ``dtype`` (float64 by default)
 and takes ``rng``: ``None`` (this module's generator, reseeded by ``manual_seed``), an ``int`` seed,
@@ -9,17 +10,11 @@ Weight matrices are in NNDL's orientation, W⁽ˡ⁾ ∈ R^{n_l × n_{l−1}} (e
 number of units of the layer (fan-out, n_l) and ``shape[1]`` the number of its inputs (fan-in,
 n_{l−1}).
 
-Xavier / Glorot uniform (eqs. 5.90, 5.91, 5.97–5.101). Asking that a unit keeps the variance of its
-input signal forward (5.97, Var(w) = 1/n_{l−1}) and of its error signal backward (5.98,
-Var(w) = 1/n_l) and compromising gives Var(w) = 2/(n_{l−1} + n_l) (5.99); a uniform law on [−r, r]
-has variance r²/3 (5.100), so r = √(6/(n_{l−1} + n_l)) (5.101). The derivation assumes the unit is
-linear near 0, with slope 1: true for tanh (tanh'(0) = 1) but not for the logistic function, whose
-slope at 0 is σ'(0) = 1/4 (eq. 5.8). Near 0, σ(z) ≈ 1/2 + z/4 shrinks the signal by 4, so the
-weights must be 4 times larger: r = 4√(6/(n_{l−1} + n_l)) for logistic units. **The seed's draft
-labels the two the other way round** (5.90 without the 4 "for logistic", 5.91 with it "for tanh");
-Glorot & Bengio (2010), the published book and this module put the factor 4 on the logistic
-function: ``xavier_uniform(shape, activation="logistic")`` uses gain 4, ``activation="tanh"`` gain 1.
-(Eqs. 5.90 and 5.101 also print n¹ where n^l is meant.)
+Xavier / Glorot (eqs. 5.90, 5.91, 5.97–5.101): Var(w) = 2/(n_{l−1} + n_l) (5.99), so a uniform law
+on [−r, r] has r = √(6/(n_{l−1} + n_l)) (5.101), times a gain of 4 for logistic units (σ'(0) = 1/4)
+and 1 for tanh. The book's draft labels 5.90 and 5.91 the other way round; Glorot & Bengio (2010),
+the published book and this module put the 4 on the logistic function. The derivation and the
+label swap: docs/derivations/xavier.md.
 """
 import numpy as np
 
@@ -97,7 +92,7 @@ def normal(shape, mean=0.0, std=0.1, dtype=np.float64, rng=None):
 
 def xavier_uniform(shape, gain=1.0, activation=None, dtype=np.float64, rng=None):
     """U[−r, r] with r = gain·√(6/(n_{l−1} + n_l)) (eq. 5.101); ``activation="logistic"`` multiplies
-    the gain by 4, ``"tanh"`` by 1 (see the module docstring on eqs. 5.90/5.91)."""
+    the gain by 4, ``"tanh"`` by 1 (docs/derivations/xavier.md on eqs. 5.90/5.91)."""
     fan_in, fan_out = fans(shape)
     r = _gain(gain, activation) * np.sqrt(6.0 / (fan_in + fan_out))
     return as_rng(rng).uniform(-r, r, _shape(shape)).astype(dtype)
