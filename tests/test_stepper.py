@@ -2,6 +2,9 @@
 import importlib.util
 import io
 import os
+import re
+import shlex
+import shutil
 import subprocess
 import sys
 import warnings
@@ -10,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from tinygrad_cn import plotting
-from tinygrad_cn.teach import stepper
-from tinygrad_cn.teach.text import table_row
+from tinygrad_cn.teach import catalog, console, stepper
+from tinygrad_cn.teach.text import display_width, pad, table_row
 
 ROOT = Path(__file__).resolve().parents[1]
 HAS_MPL = importlib.util.find_spec("matplotlib") is not None
@@ -249,3 +252,168 @@ def test_show_saves_into_the_out_dir_and_returns_the_path(tmp_path, monkeypatch,
     path = plotting.show(fig, "curve")
     assert path == tmp_path / "o" / "curve.png" and path.is_file()
     assert "图已保存 figure saved: " in capsys.readouterr().out
+
+
+# -- Markdown in a terminal (teach.markdown)
+
+def test_render_markdown_lays_out_tables_in_display_columns():
+    table = "| 方法 | 值 |\n|---|---:|\n| 反向 | 0.25 |\n| forward | 1 |"
+    assert stepper.render_markdown(table).splitlines() == [
+        " 方法    │   值",            # 方法 takes 4 of the 7 columns; the second column is right-aligned
+        "─────────┼─────",
+        " 反向    │ 0.25",
+        " forward │    1",
+    ]
+    colored = stepper.render_markdown(table, color=True).splitlines()
+    assert [display_width(line) for line in colored] == [15] * 4       # colour codes take no column
+
+
+def test_render_markdown_keeps_stars_that_are_not_emphasis():
+    line = "不动点：b* = −a*μ，a* = s*/σ，s* ≈ 1.7488"                  # tutorial 09's notation
+    assert stepper.render_markdown(line) == line
+    assert stepper.render_markdown(line, color=True) == line
+
+
+def test_display_width_and_pad():
+    assert display_width("η̂") == 1                              # η + a combining circumflex
+    assert display_width("\033[1m梯度\033[0m") == 4
+    assert pad("方法", 6) == "方法  " and pad("方法", 6, "right") == "  方法"
+    assert pad("ab", 5, "center") == " ab  " and pad("toolong", 3) == "toolong"
+    assert table_row(("η̂", 1), (3, 2)) == "  η̂  1"
+    with pytest.raises(ValueError, match="pad: align"):
+        pad("x", 3, "middle")
+
+
+# -- the interpreter in hints (teach.console)
+
+def _typed(command, cwd, path_env):
+    """The file a shell would run for the first word of ``command``, typed in ``cwd``."""
+    first = shlex.split(command)[0]
+    if os.sep in first:
+        return os.path.abspath(os.path.join(cwd, first))
+    return os.path.abspath(shutil.which(first, path=path_env))
+
+
+def test_interpreter_is_named_as_it_can_be_typed_again(tmp_path, monkeypatch):
+    exe = tmp_path / "env" / "bin" / "python"
+    exe.parent.mkdir(parents=True)
+    exe.write_text("")
+    exe.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(exe))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path / "elsewhere"))
+    assert console.interpreter() == os.path.join("env", "bin", "python")
+    monkeypatch.setenv("PATH", str(exe.parent))                   # an activated venv
+    assert console.interpreter() == "python"
+    monkeypatch.chdir(tmp_path / "env")
+    monkeypatch.setenv("PATH", "")
+    assert console.command("-m", "m", "a b") == f"{os.path.join('bin', 'python')} -m m 'a b'"
+
+
+def test_resume_hint_names_the_running_interpreter(tmp_path):
+    path = write(tmp_path, "01_basic.py", BASIC)
+    rc, out = step(tmp_path, path, "--interactive", input="\nq\n")
+    assert rc == 0, out
+    (hint,) = [line.split("to go on: ")[1] for line in out.splitlines() if "to go on: " in line]
+    assert hint.endswith("-m tinygrad_cn.tutorial 01_basic.py --from 3")
+    assert _typed(hint, tmp_path, os.environ.get("PATH")) == os.path.abspath(sys.executable)
+
+
+def test_prompt_answers_are_a_table_to_extend(tmp_path, capsys):
+    path = write(tmp_path, "01_basic.py", BASIC)
+    s = stepper.Stepper(path, out=tmp_path / "o", interactive=True, input=io.StringIO("n\n\nq\n"),
+                        output=io.StringIO(), color=False)
+    seen = []
+    s.answers["n"] = lambda cell, answer: seen.append((cell.number, answer))
+    assert s.run() == 0
+    assert seen == [(2, "n")]                                    # the new key ran its handler, then cell 2
+    assert "x is 3\ny is 6\n" == capsys.readouterr().out
+
+
+# -- progress on a long, quiet cell (teach.progress)
+
+SLOW = '''\
+# %%
+import time
+time.sleep(1.5)
+print("slept")
+'''
+
+
+def test_a_long_quiet_cell_logs_that_it_is_still_running(tmp_path, capsys):
+    status = io.StringIO()
+    s = stepper.Stepper(write(tmp_path, "01_slow.py", SLOW), out=tmp_path / "o", output=io.StringIO(),
+                        status=status, color=False)
+    s.progress = {"after": 0.1, "every": 0.4}
+    assert s.run() == 0
+    lines = status.getvalue().splitlines()
+    assert lines and all(re.fullmatch(r"第 1 格仍在运行 cell 1 still running… \d+ s", line) for line in lines)
+    assert capsys.readouterr().out == "slept\n"
+
+
+def test_the_spinner_is_wiped_before_the_cell_prints(tmp_path, monkeypatch):
+    screen = io.StringIO()                                        # stdout and the status on one screen
+    monkeypatch.setattr(sys, "stdout", screen)
+    s = stepper.Stepper(write(tmp_path, "01_slow.py", SLOW), out=tmp_path / "o", output=io.StringIO(),
+                        status=screen, color=False)
+    s.progress = {"after": 0.1, "every": 0.4, "live": True}     # as on a terminal
+    assert s.run() == 0
+    text = screen.getvalue()
+    assert "\r| 第 1 格运行中 cell 1 running… " in text
+    assert text.endswith("\r\033[Kslept\n")                      # the line cleared, then the output
+
+
+# -- entry points on a console that cannot encode Chinese (teach.console.safe_output)
+
+@pytest.mark.parametrize("encoding", ["cp1252", "gbk"])
+def test_entry_points_survive_a_non_utf8_stdout(tmp_path, encoding):
+    path = write(tmp_path, "01_basic.py", BASIC)
+    env = dict(os.environ, PYTHONIOENCODING=encoding, NO_COLOR="1", MPLBACKEND="Agg",
+               PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    for args in (["tinygrad_cn"], ["tinygrad_cn.tutorial", str(path), "--all"],
+                 ["tinygrad_cn.tutorial", "--list"]):
+        r = subprocess.run([sys.executable, "-m", *args], cwd=tmp_path, capture_output=True, env=env,
+                           timeout=120)
+        out, err = r.stdout.decode(encoding), r.stderr.decode(encoding)
+        assert r.returncode == 0 and "Error" not in err, (args, err)
+        if args[-1] == "--all":
+            assert "x is 3" in out and "z is 7" in out
+        if args[-1] == "--list":
+            assert "01  sigmoid_wx_b" in out
+            assert ("的计算图" in out) == (encoding == "gbk")       # GBK shows the Chinese titles
+
+
+# -- naming a tutorial (teach.catalog)
+
+TUTORIALS = sorted((ROOT / "tutorials").glob("[0-9][0-9]_*.py"))
+
+
+def test_a_tutorial_is_found_by_number_name_or_path_from_any_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)                                  # not the checkout
+    first = ROOT / "tutorials" / "01_sigmoid_wx_b.py"
+    for spec in ("1", "01", "sigmoid_wx_b", "01_sigmoid_wx_b", "01_sigmoid_wx_b.py",
+                 "tutorials/01_sigmoid_wx_b.py", "sigmoid"):
+        assert catalog.find(spec) == first, spec
+    own = write(tmp_path, "mine.py", BASIC)
+    assert catalog.find("mine.py") == own                        # an existing file wins
+    assert [t.path for t in catalog.tutorials()] == TUTORIALS
+
+
+def test_an_unknown_tutorial_is_a_clear_error_that_lists_them(tmp_path):
+    with pytest.raises(catalog.TutorialNotFound) as e:
+        catalog.find("99")
+    assert "no tutorial '99'" in str(e.value)
+    assert all(f"{p.name[:2]}  {p.stem[3:]}" in str(e.value) for p in TUTORIALS)
+    rc, out = step(tmp_path, "no_such_tutorial")
+    assert rc == 2 and "no tutorial 'no_such_tutorial'" in out and "01  sigmoid_wx_b" in out
+    assert list(tmp_path.iterdir()) == []                        # nothing left behind
+
+
+def test_list_shows_number_name_and_title(tmp_path):
+    rc, out = step(tmp_path, "--list")
+    assert rc == 0, out
+    lines = out.strip().splitlines()
+    assert len(lines) == len(TUTORIALS)
+    assert re.fullmatch(r"01  sigmoid_wx_b +σ\(wx \+ b\) 的计算图.*", lines[0])
+    assert [line[:2] for line in lines] == [p.name[:2] for p in TUTORIALS]
+    assert list(tmp_path.iterdir()) == []

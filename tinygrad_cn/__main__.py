@@ -2,11 +2,13 @@
 import argparse
 
 from .core.numerical import numerical_grad
+from .teach.console import safe_output
 from .teach.textbook import sigmoid_example
 from .teach.trace import chain, forward_steps, reverse_steps
 
 
 def main(argv=None):
+    safe_output()                                    # a GBK or cp1252 console gets ? for what it lacks
     p = argparse.ArgumentParser(prog="python -m tinygrad_cn",
                                 description="NNDL §5.4 (published §4.5.3): f(x;w,b) = σ(wx+b)")
     p.add_argument("--x", type=float, default=1.0)
@@ -14,7 +16,7 @@ def main(argv=None):
     p.add_argument("--b", type=float, default=0.0)
     a = p.parse_args(argv)
     g = sigmoid_example(a.x, a.w, a.b)
-    print(f"《神经网络与深度学习》§5.4 自动微分示例: f(x; w, b) = σ(wx + b) = 1/(exp(−(wx + b)) + 1)")
+    print("《神经网络与深度学习》§5.4 自动微分示例: f(x; w, b) = σ(wx + b) = 1/(exp(−(wx + b)) + 1)")
     print(f"x = {a.x:g}, w = {a.w:g}, b = {a.b:g}")
     print("计算图 (图 5.8): h1 = w·x, h2 = h1 + b, h3 = −h2, h4 = exp(h3), h5 = h4 + 1, h6 = 1/h5, f = h6")
     for k in ("h1", "h2", "h3", "h4", "h5", "h6", "f"):

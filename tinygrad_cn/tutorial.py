@@ -1,4 +1,5 @@
-"""``python -m tinygrad_cn.tutorial``: step through a tutorial in a terminal (``teach.stepper``)."""
+"""``python -m tinygrad_cn.tutorial``: list the tutorials, or step through one in a terminal
+(``teach.stepper``; ``--help`` says how)."""
 from .teach.stepper import main
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
 """Step through a tutorial in a terminal, cell by cell, as a notebook would run it.
 
-    python -m tinygrad_cn.tutorial tutorials/01_xxx.py            # Enter runs the next cell, q quits
-    python -m tinygrad_cn.tutorial tutorials/01_xxx.py --all      # run everything (tests, CI)
-    python -m tinygrad_cn.tutorial tutorials/01_xxx.py --from 7   # start at cell 7
-    python -m tinygrad_cn.tutorial tutorials/01_xxx.py --out figs # save figures in figs/
+    python -m tinygrad_cn.tutorial --list                         # the tutorials: number, name, title
+    python -m tinygrad_cn.tutorial 01                             # Enter runs the next cell, q quits
+    python -m tinygrad_cn.tutorial sigmoid_wx_b --all             # run everything (tests, CI)
+    python -m tinygrad_cn.tutorial tutorials/01_xxx.py --from 7   # a file; start at cell 7
+    python -m tinygrad_cn.tutorial 01 --out figs                  # save figures in figs/
 
 A tutorial is a Python file in jupytext's percent format: ``# %%`` starts a code cell and
 ``# %% [markdown]`` a text cell, whose lines are Markdown behind ``# ``. The same file runs as a
@@ -16,8 +17,11 @@ tutorial, its folder is on ``sys.path``). Each matplotlib figure a cell leaves o
 (the stepper sets ``TINYGRAD_CN_OUT``). With ``--from N`` the code cells before N run first,
 silently, so that cell N finds the names it needs.
 
-Without a terminal on stdin (CI), the stepper runs as with ``--all``. A failing cell prints its
-traceback and its number; with ``--all`` the stepper stops there and exits with status 1.
+A tutorial is named by a number, a name or a path (``catalog.find``); the tutorials ship in the
+wheel. Without a terminal on stdin (CI), the stepper runs as with ``--all``. A failing cell prints
+its traceback and its number; with ``--all`` the stepper stops there and exits with status 1. A
+cell that runs long without printing shows a progress line (``progress``). Output never fails on
+a console that cannot encode Chinese (``console.safe_output``).
 """
 import argparse
 import ast
@@ -33,8 +37,9 @@ from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
 
-from . import plotting
-from .text import display_width
+from . import catalog, console, plotting
+from .markdown import Style, render_markdown
+from .progress import Progress
 
 __all__ = ["Cell", "parse", "read_cells", "render_markdown", "Stepper", "run", "main"]
 
@@ -114,98 +119,21 @@ def read_cells(path):
 
 
 # ---------------------------------------------------------------------------------------------
-# Terminal rendering
-
-class _Style:
-    def __init__(self, color):
-        self.color = color
-
-    def _wrap(self, code, text):
-        return f"\033[{code}m{text}\033[0m" if self.color else text
-
-    def bold(self, t):
-        return self._wrap("1", t)
-
-    def heading(self, t):
-        return self._wrap("1;4", t)
-
-    def code(self, t):
-        return self._wrap("36", t)
-
-    def dim(self, t):
-        return self._wrap("2", t)
-
-    def red(self, t):
-        return self._wrap("1;31", t)
-
-    def green(self, t):
-        return self._wrap("32", t)
-
-
-
-def _inline(text, style):
-    text = re.sub(r"\[([^\]]+)\]\(([^)\s]+)\)", r"\1 (\2)", text)            # links
-    if style.color:
-        text = re.sub(r"`([^`]+)`", lambda m: style.code(m.group(1)), text)
-        text = re.sub(r"\*\*(.+?)\*\*|__(.+?)__", lambda m: style.bold(m.group(1) or m.group(2)), text)
-    return text
-
-
-def render_markdown(source, color=False):
-    """Markdown made readable in a terminal: headings underlined (bold with colour), bullets as •,
-    inline code and bold coloured (kept as written without colour), fenced code indented."""
-    style = _Style(color)
-    out, fenced = [], False
-    for line in source.split("\n"):
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-            continue
-        if fenced:
-            out.append("    " + style.code(line))
-            continue
-        m = re.match(r"^(#{1,6})\s+(.*?)\s*#*\s*$", line)
-        if m:
-            level, text = len(m.group(1)), _inline(m.group(2), _Style(False))
-            if out and out[-1].strip():
-                out.append("")
-            out.append(style.heading(text) if level == 1 else style.bold(text))
-            if level <= 2:
-                out.append(("═" if level == 1 else "─") * display_width(text))
-            continue
-        m = re.match(r"^(\s*)[-*+]\s+(.*)$", line)
-        if m:
-            out.append(f"{m.group(1)}• {_inline(m.group(2), style)}")
-            continue
-        m = re.match(r"^\s*>\s?(.*)$", line)
-        if m:
-            out.append(style.dim("│ ") + _inline(m.group(1), style))
-            continue
-        out.append(_inline(line, style))
-    return "\n".join(out)
-
-
-# ---------------------------------------------------------------------------------------------
 # Running
 
 class _Quit(Exception):
     pass
 
 
-def _wants_color(stream):
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
-        return False
-    try:
-        return stream.isatty()
-    except Exception:
-        return False
-
-
 class Stepper:
     """Runs the cells of one tutorial. ``interactive``: wait for a line on ``input`` before each
-    code cell (Enter runs it, ``q`` quits, ``a`` runs the rest without stopping)."""
+    code cell (Enter runs it, ``q`` quits, ``a`` runs the rest without stopping). ``label`` is how
+    hints name the tutorial (default: its path); progress lines go to ``status`` (default stderr)."""
+
+    progress = {"after": 2.0, "every": 10.0}         # seconds of quiet before a spinner / a log line
 
     def __init__(self, path, out=None, start=1, interactive=False, input=None, output=None,
-                 color=None):
+                 color=None, label=None, status=None):
         self.path = Path(path).resolve()
         self.cells = read_cells(self.path)
         self.out = Path(out) if out is not None else Path("out") / self.path.stem
@@ -213,12 +141,17 @@ class Stepper:
         self.interactive = interactive
         self.input = input if input is not None else sys.stdin
         self.output = output if output is not None else sys.stdout
-        self.style = _Style(_wants_color(self.output) if color is None else color)
+        self.status = status if status is not None else sys.stderr
+        self.style = Style(console.wants_color(self.output) if color is None else color)
+        self.label = label if label is not None else plotting.display_path(self.path)
         self.failures = []
         self.figures = []
         self.module = types.ModuleType("__main__")
         self.module.__dict__.update(__file__=str(self.path), __builtins__=builtins)
         self.namespace = self.module.__dict__
+        # What a line typed at the prompt does (any other line, Enter included, runs the cell).
+        self.answers = {"q": self.quit, "quit": self.quit, "exit": self.quit,
+                        "a": self.run_all, "all": self.run_all}
 
     # -- output helpers
     def say(self, text=""):
@@ -233,19 +166,29 @@ class Stepper:
         for i, line in enumerate(cell.source.split("\n")):
             self.say(self.style.dim(f"{cell.line + i:4d} │ ") + line)
 
+    # -- the prompt before a code cell
     def prompt(self, cell):
+        """Ask before ``cell``; the answer's handler in ``self.answers`` decides what happens."""
         self.output.write(self.style.bold(f"▶ 第 {cell.number} 格 cell {cell.number}: ")
                           + "Enter 运行 run · a 全部运行 run all · q 退出 quit > ")
         self.output.flush()
         answer = self.input.readline()
         if not answer:                               # end of input
             self.say()
-            raise _Quit
-        answer = answer.strip().lower()
-        if answer in ("q", "quit", "exit"):
-            raise _Quit
-        if answer in ("a", "all"):
-            self.interactive = False
+            self.quit(cell, answer)
+        answer = answer.strip()
+        handler = self.answers.get(answer.lower())
+        if handler is not None:
+            handler(cell, answer)
+
+    def quit(self, cell, answer):
+        raise _Quit
+
+    def run_all(self, cell, answer):
+        self.interactive = False
+
+    def resume_hint(self, cell):
+        return console.command("-m", "tinygrad_cn.tutorial", self.label, "--from", cell.number)
 
     # -- running
     def execute(self, cell):
@@ -264,12 +207,12 @@ class Stepper:
             self.report(cell, sys.exc_info()[1])
             return False
         try:
-            exec(code, self.namespace)
-            if code_last is not None:
-                value = eval(code_last, self.namespace)
-                if value is not None and value is not plotting._state.get("last_saved"):
-                    self.namespace["_"] = value
-                    print(repr(value))
+            with Progress(cell.number, status=self.status, **self.progress):
+                exec(code, self.namespace)
+                value = eval(code_last, self.namespace) if code_last is not None else None
+            if value is not None and value is not plotting._state.get("last_saved"):
+                self.namespace["_"] = value
+                print(repr(value))
         except SystemExit as e:
             if e.code in (None, 0):
                 raise _Quit from None
@@ -372,12 +315,12 @@ class Stepper:
                         self.say(render_markdown(cell.source, self.style.color)
                                  if cell.kind == "markdown" else cell.source)
         except _Quit:
-            self.say(self.style.dim(
-                f"已退出 quit at cell {cell.number}. 从这里继续 to go on: python -m tinygrad_cn.tutorial "
-                f"{plotting.display_path(self.path)} --from {cell.number}"))
+            self.say(self.style.dim(f"已退出 quit at cell {cell.number}. 从这里继续 to go on: "
+                                    f"{self.resume_hint(cell)}"))
             return 1 if self.failures else 0
         except KeyboardInterrupt:
-            self.say(self.style.red(f"\n中断 interrupted at cell {cell.number}"))
+            self.say(self.style.red(f"\n中断 interrupted at cell {cell.number}. 从这里继续 to go on: "
+                                    f"{self.resume_hint(cell)}"))
             return 130
         finally:
             sys.argv, sys.path[:] = old["argv"], old["path"]
@@ -397,36 +340,40 @@ class Stepper:
         return 0
 
 
-def run(path, out=None, start=1, interactive=False, input=None, output=None, color=None):
+def run(path, out=None, start=1, interactive=False, input=None, output=None, color=None, label=None,
+        status=None):
     """Step through ``path``; see ``Stepper``. Returns the exit status."""
-    return Stepper(path, out=out, start=start, interactive=interactive, input=input,
-                   output=output, color=color).run()
+    return Stepper(path, out=out, start=start, interactive=interactive, input=input, output=output,
+                   color=color, label=label, status=status).run()
 
 
 def main(argv=None):
+    """``python -m tinygrad_cn.tutorial``; returns the exit status (2: no such tutorial)."""
+    console.safe_output()
     p = argparse.ArgumentParser(
         prog="python -m tinygrad_cn.tutorial",
-        description="逐格运行教程 Step through a percent-format tutorial: Enter runs the next cell, "
-                    "q quits.")
-    p.add_argument("tutorial", help="the tutorial file, e.g. tutorials/01_....py")
+        description="逐格运行教程 Step through a tutorial: Enter runs the next cell, q quits.")
+    p.add_argument("tutorial", nargs="?",
+                   help="a number (01), a name (sigmoid_wx_b) or a file (tutorials/01_sigmoid_wx_b.py)")
+    p.add_argument("--list", action="store_true", help="list the tutorials and exit")
     p.add_argument("--all", action="store_true", help="run every cell without stopping")
     p.add_argument("--out", metavar="DIR", help="folder for figures (default: ./out/<tutorial name>)")
     p.add_argument("--from", dest="start", metavar="N", type=int, default=1,
                    help="start at cell N (code cells before it run silently first)")
     p.add_argument("--interactive", action="store_true", help=argparse.SUPPRESS)  # prompt even without a TTY
     a = p.parse_args(argv)
-    path = Path(a.tutorial)
-    if not path.is_file():
-        p.error(f"no such file: {a.tutorial}")
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.reconfigure(errors="backslashreplace")   # a console that can't print Chinese
-        except (AttributeError, ValueError):
-            pass
-    if os.name == "nt":
-        os.system("")                                       # enable ANSI colours in the console
+    if a.list or a.tutorial is None:
+        print(catalog.listing() or "(no tutorials found)")
+        if a.tutorial is None and not a.list:
+            print(f"\n逐格运行一篇 step through one: {console.command('-m', 'tinygrad_cn.tutorial', '01')}")
+        return 0
+    try:
+        path = catalog.find(a.tutorial)
+    except catalog.TutorialNotFound as e:
+        print(f"{p.prog}: error: {e}", file=sys.stderr)
+        return 2
+    label = plotting.display_path(path) if Path(a.tutorial).is_file() else a.tutorial
     interactive = a.interactive or (not a.all and sys.stdin is not None and sys.stdin.isatty())
     if not interactive or plotting.headless():
         os.environ.setdefault("MPLBACKEND", "Agg")
-    return run(path, out=a.out, start=a.start, interactive=interactive)
-
+    return run(path, out=a.out, start=a.start, interactive=interactive, label=label)
