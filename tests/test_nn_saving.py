@@ -94,3 +94,8 @@ def test_every_load_error_names_the_file(tmp_path):
         load_parameters(nn.Sequential(nn.Linear(2, 4)), path)
     with pytest.raises(FileNotFoundError, match=r"nowhere"):
         load_parameters(_net(1), tmp_path / "nowhere")
+
+
+def test_a_save_that_cannot_write_names_the_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"save_parameters: cannot write .*missing[/\\]w\.npz"):
+        save_parameters(_net(0), tmp_path / "missing" / "w")

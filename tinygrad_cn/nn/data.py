@@ -118,6 +118,8 @@ def save_parameters(module, path, allow_nonfinite=False):
         with open(partial, "wb") as f:
             np.savez(f, **state)
         os.replace(partial, target)
+    except OSError as e:
+        raise type(e)(f"save_parameters: cannot write {target}: {e.strerror or e}") from None
     finally:
         if os.path.exists(partial):
             os.remove(partial)
