@@ -12,7 +12,7 @@ import pytest
 
 import tinygrad_cn as tg
 from tinygrad_cn import viz
-from tinygrad_cn.core.autodiff import toposort
+from tinygrad_cn.core.graph import toposort
 from tinygrad_cn.core.errors import GraphFreedError
 from tinygrad_cn.teach.textbook import sigmoid_example
 

@@ -7,15 +7,16 @@ graphviz and matplotlib, load on first use.
 """
 import importlib
 
-from .core.autodiff import (SweepCount, count_sweeps, forward_sweep, grad, hessian, hvp, jacobian, jvp,
-                            value_and_grad, vjp, zero_grad)
-from .core.errors import AnomalyError, GradientCheckError, GraphFreedError, ShapeError
+from .core.errors import AnomalyError, AxisError, GradientCheckError, GraphFreedError, MutationError, ShapeError
+from .core.graph import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .core.numerical import GradCheckReport, check_grad, numerical_grad
-from .core.ops import (PRIMITIVES, abs, broadcast_to, cat, concatenate, cos, exp, log, log_softmax,
-                       logsumexp, matmul, max, maximum, mean, min, minimum, permute, relu, reshape,
-                       sigmoid, sin, softmax, softplus, sqrt, squeeze, stack, sum, tanh, transpose,
-                       unsqueeze, where)
-from .core.tensor import Tensor, detect_anomaly, enable_grad, is_grad_enabled, no_grad
+from .core.ops import (abs, broadcast_to, cat, concatenate, cos, exp, log, log_softmax, logsumexp, matmul, max,
+                       maximum, mean, min, minimum, permute, relu, reshape, sigmoid, sin, softmax, softplus, sqrt,
+                       squeeze, stack, sum, tanh, transpose, unsqueeze, where)
+from .core.primitive import PRIMITIVES, Notation, Primitive
+from .core.sweeps import SweepCount, count_sweeps, zero_grad
+from .core.tensor import Tensor
+from .core.transforms import forward_sweep, grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
 from . import nn
 from .nn import data, datasets, functional, init, optim
 from .nn.module import Module, Parameter
@@ -33,7 +34,8 @@ __all__ = [
     "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "softplus", "relu", "maximum", "minimum",
     "where", "matmul", "mean", "logsumexp", "softmax", "log_softmax", "reshape", "transpose",
     "permute", "broadcast_to", "squeeze", "unsqueeze", "concatenate", "cat", "stack", "PRIMITIVES",
-    "ShapeError", "GraphFreedError", "AnomalyError", "GradientCheckError",
+    "Primitive", "Notation", "ShapeError", "AxisError", "GraphFreedError", "AnomalyError", "MutationError",
+    "GradientCheckError",
     "nn", "functional", "optim", "init", "data", "datasets", "fit", "Module", "Parameter",
     "trace", "symbolic", "textbook", "viz", "plotting", "draw", "to_svg", "to_png",
 ]

@@ -15,3 +15,11 @@ class AnomalyError(FloatingPointError):
 
 class GradientCheckError(AssertionError):
     """check_grad found a derivative that disagrees with central differences."""
+
+
+class AxisError(ShapeError, IndexError):
+    """An axis that the tensor does not have, repeated, or not an integer."""
+
+
+class MutationError(RuntimeError):
+    """A recorded tensor's values changed before the sweep that needs them."""

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .autodiff import jacobian, jvp, vjp
+from .graph import no_grad
+from .transforms import jacobian, jvp, vjp
 from .errors import GradientCheckError
-from .tensor import Tensor, no_grad
+from .tensor import Tensor
 
 _DEFAULT_EPS = {"central": 1e-6, "forward": 1e-8}
 
@@ -23,7 +24,7 @@ def _float64(x):
 
 def _value(f, xs):
     with no_grad():
-        y = f(*[Tensor._make(x) for x in xs])
+        y = f(*[Tensor.wrap(x) for x in xs])
     # a copy: f may return a view of an input (x[0], x.T), which the next perturbation changes
     return np.array(y.data if isinstance(y, Tensor) else y, dtype=np.float64)
 
@@ -144,7 +145,7 @@ def _check_first_order(f, xs, eps, atol, rtol, modes, max_entries, projections, 
         report.methods[order] = "jacobian"
         nums = numerical_grad(f, *xs, eps=eps)
         nums = nums if isinstance(nums, tuple) else (nums,)
-        ts = [Tensor._make(x.copy()) for x in xs]
+        ts = [Tensor.wrap(x.copy()) for x in xs]
         for mode in modes:
             jacs = jacobian(f, *ts, mode=mode)
             jacs = [j.data for j in (jacs if isinstance(jacs, tuple) else (jacs,))]
@@ -161,7 +162,7 @@ def _check_first_order(f, xs, eps, atol, rtol, modes, max_entries, projections, 
             up = [xi + eps * u if i == k else xi for i, xi in enumerate(xs)]
             down = [xi - eps * u if i == k else xi for i, xi in enumerate(xs)]
             num = np.array(np.sum(v * (_value(f, up) - _value(f, down)) / (2 * eps)))
-            ts = [Tensor._make(xi.copy()) for xi in xs]
+            ts = [Tensor.wrap(xi.copy()) for xi in xs]
             for mode in modes:
                 if mode == "reverse":
                     got = np.sum(vjp(f, *ts)[1](v)[k].data * u)

@@ -33,9 +33,9 @@ import math
 
 import numpy as np
 
-from ..core.autodiff import toposort
+from ..core.graph import node_names, toposort
+from ..core.primitive import PRIMITIVES
 from ..core.tensor import Tensor
-from .trace import node_names
 
 __all__ = ["Expr", "var", "const", "func", "to_expr", "expression", "derivative", "diff", "size",
            "evaluate", "to_string", "simplify", "graph_size", "variables", "to_sympy", "SUPPORTED"]
@@ -131,7 +131,7 @@ def _convert(out):
     """(Expr of ``out``, {id(leaf tensor): variable name}, {variable name: leaf tensor}). Unnamed
     leaves that require grad get the names the step tables and drawings give them (``node_names``);
     other unnamed leaves are constants."""
-    order = toposort([out], constants=True)
+    order = toposort([out], constants=True, swept_ok=True)
     auto = node_names(order)
     exprs, names, owner = {}, {}, {}
     for node in order:
@@ -369,8 +369,7 @@ def size(expr, distinct=False):
 
 
 def _sigmoid(a):
-    from ..core.ops import _sigmoid_np
-    return _sigmoid_np(np.asarray(a, dtype=np.float64))
+    return PRIMITIVES["sigmoid"].forward(np.asarray(a, dtype=np.float64))
 
 
 _NUMPY = {"exp": np.exp, "log": np.log, "sqrt": np.sqrt, "sin": np.sin, "cos": np.cos,
@@ -539,7 +538,7 @@ def graph_size(*tensors):
     """The number of nodes (operations, variables and constants) in the recorded graph that
     computes ``tensors``: each value is counted once, however often it is used. For a gradient
     recorded with ``backward(create_graph=True)`` this is the forward pass plus the reverse sweep."""
-    return len(toposort(list(tensors), constants=True))
+    return len(toposort(list(tensors), constants=True, swept_ok=True))
 
 
 # ---- optional: sympy ------------------------------------------------------------------------------

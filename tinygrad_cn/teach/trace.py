@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..core.autodiff import forward_sweep_ids, reverse_sweep, toposort
-from ..core.tensor import Tensor, no_grad
+from ..core.graph import node_names, toposort
+from ..core.sweeps import forward_sweep, reverse_sweep
+from ..core.graph import no_grad
+from ..core.tensor import Tensor
 from .text import display_width
 
 
@@ -69,82 +71,16 @@ def _num(v, parens=True):
     return f"({text})" if parens and v < 0 else text
 
 
-# how a node is written in the expression column; other ops print as op(a, b)
-_INFIX = {"add": "{} + {}", "sub": "{} − {}", "mul": "{} · {}", "div": "{} / {}", "neg": "−{}",
-          "pow": "{}^{}", "matmul": "{} @ {}", "identity": "{}"}
-
-
-def _arg_name(t, names):
-    """A node's name; an unnamed constant prints its value (the 1 in h5 = h4 + 1)."""
-    if _unnamed(t) and t.prim is None and not t.requires_grad:
-        return _num(t.item(), parens=False) if t.size == 1 else names[id(t)]
-    return names[id(t)]
-
-
 def _expression(node, names):
+    """How the node was computed, in the textbook's notation of its row: "h2 = h1 + b"; a literal
+    constant is written as its value (the 1 of h5 = h4 + 1)."""
     if node.prim is None:
         return names[id(node)]
-    args = [_arg_name(i, names) for i in node.inputs]
-    fmt = _INFIX.get(node.prim.name)
-    rhs = fmt.format(*args) if fmt else f"{node.prim.name}({', '.join(args)})"
-    return f"{names[id(node)]} = {rhs}"
-
-
-def _unnamed(t):
-    return t.name is None or str(t.name) == ""
-
-
-def reading_order(order):
-    """``order`` (topological) re-sorted by depth, the way the forward pass reads: an op at depth d
-    (1 + the deepest of its inputs) comes after every op of smaller depth, and a leaf comes just
-    before the first op that uses it (inputs left to right). Still topological; it fixes the
-    numbering v1, v2, … (``node_names``) and the order ``draw`` lays nodes out in."""
-    pos = {id(t): k for k, t in enumerate(order)}
-    depth, first_use = {}, {}
-    for k, t in enumerate(order):
-        if t.prim is None:
-            depth[id(t)] = 0
-            continue
-        d = 1 + max(depth[id(x)] for x in t.inputs)
-        depth[id(t)] = d
-        for a, x in enumerate(t.inputs):
-            if x.prim is None:
-                first_use[id(x)] = min(first_use.get(id(x), (d, k, a)), (d, k, a))
-
-    def key(t):
-        if t.prim is None:
-            d, k, a = first_use.get(id(t), (0, pos[id(t)], 0))
-            return (d, 0, k, a)
-        return (depth[id(t)], 1, pos[id(t)], 0)
-    return sorted(order, key=key)
-
-
-def node_names(roots):
-    """Each node's name, as a dict ``id(tensor) → name``, for every tensor in the graph of
-    ``roots`` (a Tensor, or a list of them, e.g. a topological order) including constant inputs:
-    the user's name (``tensor.named("h1")``), else ``v1, v2, …`` numbered in reading order
-    (``reading_order``: the order the forward pass computes them), skipping names already in use.
-
-    The step tables (``forward_table``, ``reverse_table``, ``chain``) and the drawings
-    (``tinygrad_cn.viz.draw``, ``frames``) all name nodes with it, so a table row and a box of the
-    drawing call the same node by the same name."""
-    roots = [roots] if isinstance(roots, Tensor) else list(roots)
-    order = reading_order(toposort(roots, constants=True))
-    used = {str(t.name) for t in order if not _unnamed(t)}
-    names, k = {}, 1
-    for t in order:
-        if not _unnamed(t):
-            names[id(t)] = str(t.name)
-            continue
-        while f"v{k}" in used:
-            k += 1
-        names[id(t)] = f"v{k}"
-        k += 1
-    return names
+    return f"{names[id(node)]} = {node.prim.notation.write([names[id(i)] for i in node.inputs])}"
 
 
 def _scalar_order(output):
-    order = toposort([output])
+    order = toposort([output], swept_ok=True)
     big = [n for n in order if n.size != 1]
     if big:
         raise ValueError(f"step tables need a graph of scalars; a node has shape {big[0].shape}")
@@ -155,7 +91,7 @@ def local_derivative(node, i):
     """∂node/∂(its input i) at the recorded values: the op's jvp rule applied to a unit tangent."""
     inp = node.inputs[i]
     with no_grad():
-        one = Tensor._make(np.ones(inp.shape, inp.dtype))
+        one = Tensor.wrap(np.ones(inp.shape, inp.dtype))
         return node.prim.jvp[i](one, node, *node.inputs, **node.params).item()
 
 
@@ -164,7 +100,7 @@ def forward_steps(output, wrt):
     ``wrt``, in topological order."""
     order = _scalar_order(output)
     names = node_names(output)
-    tan = forward_sweep_ids(order, {id(wrt): Tensor._make(np.ones(wrt.shape, wrt.dtype))})
+    tan = forward_sweep(order, {id(wrt): Tensor.wrap(np.ones(wrt.shape, wrt.dtype))})
     steps = []
     for node in order:
         if node is wrt or id(node) not in tan:
@@ -183,9 +119,8 @@ def reverse_steps(output):
     output back to the leaves that require grad."""
     order = _scalar_order(output)
     names = node_names(output)
-    leaves = {id(n) for n in order if n.prim is None}
-    seed = Tensor._make(np.ones(output.shape, output.dtype))
-    cot = reverse_sweep(order, {id(output): seed}, targets=leaves, keep_all=True)
+    seed = Tensor.wrap(np.ones(output.shape, output.dtype))
+    cot = reverse_sweep(order, {id(output): seed})
     consumers = {id(n): [] for n in order}
     for node in order:
         for i, inp in enumerate(node.inputs or ()):

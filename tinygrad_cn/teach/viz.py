@@ -41,10 +41,10 @@ import warnings
 
 import numpy as np
 
-from ..core.autodiff import toposort
+from ..core.graph import node_names, toposort
 from ..core.errors import GraphFreedError
 from ..core.tensor import Tensor
-from .trace import forward_steps, node_names, reading_order, reverse_steps
+from .trace import forward_steps, reverse_steps
 
 try:
     import graphviz as _graphviz
@@ -101,7 +101,7 @@ def draw(output, *, values=True, highlight=None, direction="LR", title=None):
     in red. ``direction``: "LR" (inputs on the left, the default), "TB", "RL" or "BT".
     ``title``: a caption above the graph (a newline starts a new line). In Jupyter the result
     displays itself as SVG; save it with ``to_svg`` / ``to_png``; its DOT text is ``.source``.
-    Nodes are named as the step tables name them (``tinygrad_cn.trace.node_names``).
+    Nodes are named as the step tables name them (``tinygrad_cn.core.graph.node_names``).
 
     Raises GraphFreedError if an earlier ``backward()`` freed the graph: call
     ``backward(retain_graph=True)`` to draw the graph with its gradients.
@@ -125,7 +125,7 @@ def _check(output, direction, who):
 
 def _graph_order(output, who):
     try:
-        return reading_order(toposort([output], constants=True))
+        return sorted(toposort([output], constants=True, swept_ok=True), key=lambda t: t.seq)
     except GraphFreedError:
         name = f" of '{output.name}'" if output.name is not None else ""
         raise GraphFreedError(

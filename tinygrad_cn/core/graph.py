@@ -1,0 +1,168 @@
+"""The recorded graph: recording a node, grad and anomaly modes (per thread), traversal in
+topological order, marking a graph swept, and the names of its nodes.
+
+A node is a Tensor with ``prim`` (the primitive row), ``inputs`` and ``params`` set. It is
+recorded when grad mode is on and some input requires grad (NNDL fig. 5.8: only what depends on
+a parameter enters the graph). Its ``seq`` is the order in which it was computed, so node numbers
+(v1, v2, ...) follow the order of computation (NNDL eqs. 5.69–5.74 number them the same way).
+"""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+
+import numpy as np
+
+from .errors import AnomalyError, GraphFreedError
+from .tensor import Tensor
+
+__all__ = ["is_grad_enabled", "no_grad", "enable_grad", "grad_mode", "detect_anomaly", "anomaly_enabled",
+           "check_finite", "record", "toposort", "mark_swept", "describe", "node_names", "is_constant"]
+
+# contextvars: each thread (and each asyncio task) has its own modes; a new thread starts with
+# grad on and anomaly detection off, whatever other threads do
+_GRAD = contextvars.ContextVar("tinygrad_cn_grad_enabled", default=True)
+_ANOMALY = contextvars.ContextVar("tinygrad_cn_anomaly", default=False)
+
+
+def is_grad_enabled() -> bool:
+    return _GRAD.get()
+
+
+def anomaly_enabled() -> bool:
+    return _ANOMALY.get()
+
+
+@contextlib.contextmanager
+def grad_mode(enabled: bool):
+    """Context manager: recording on (True) or off (False) in this thread, restored on exit."""
+    token = _GRAD.set(bool(enabled))
+    try:
+        yield
+    finally:
+        _GRAD.reset(token)
+
+
+def no_grad():
+    """Context manager: ops inside record nothing (as ``torch.no_grad``), in this thread only."""
+    return grad_mode(False)
+
+
+def enable_grad():
+    """Context manager: ops inside record again, even within ``no_grad()``."""
+    return grad_mode(True)
+
+
+@contextlib.contextmanager
+def detect_anomaly():
+    """Opt-in check: raise ``AnomalyError`` naming the first op whose value or gradient is NaN/inf
+    although its inputs were finite."""
+    token = _ANOMALY.set(True)
+    try:
+        yield
+    finally:
+        _ANOMALY.reset(token)
+
+
+def check_finite(opname: str, what: str, value, inputs) -> None:
+    """Under ``detect_anomaly()``: raise if ``value`` is not finite while all ``inputs`` are."""
+    if np.all(np.isfinite(value)) or not all(np.all(np.isfinite(x)) for x in inputs):
+        return
+    bad = "NaN" if np.any(np.isnan(value)) else "inf"
+    raise AnomalyError(f"detect_anomaly: {opname} produced {bad} in its {what} from finite inputs "
+                       f"(shapes {', '.join(str(np.shape(x)) for x in inputs)}); look at this op's "
+                       "inputs (log of 0? division by 0? exp of a large number?)")
+
+
+def record(prim, inputs: tuple, params: dict, data: np.ndarray) -> Tensor:
+    """The tensor holding ``data``, the output of ``prim`` on ``inputs``: a recorded node when grad
+    mode is on and some input requires grad, else a plain tensor. A non-differentiable primitive
+    (a comparison, a mask) is recorded too, so a recorded program stays valid for new values, but
+    its output requires no grad."""
+    if _GRAD.get():
+        for t in inputs:
+            if t.requires_grad:
+                out = Tensor.wrap(data, prim.differentiable)
+                out.prim, out.inputs, out.params = prim, inputs, params
+                return out
+    return Tensor.wrap(data)
+
+
+def describe(node: Tensor) -> str:
+    name = f" '{node.name}'" if node.name else ""
+    return f"the {node.prim.name} node{name} (shape {node.shape})"
+
+
+def toposort(roots, stop=(), constants: bool = False, swept_ok: bool = False) -> list:
+    """The nodes that ``roots`` depend on, inputs before the nodes that use them.
+
+    Follows inputs that require grad (and, with ``constants=True``, every input, as the renderer
+    and the compiler want). Iterative: a chain of 100 000 ops is fine. Nodes whose id is in
+    ``stop`` are treated as leaves. A node that an earlier ``backward()`` swept raises
+    GraphFreedError, before anything changes, unless ``swept_ok`` (drawings and tables may look).
+    """
+    order, seen = [], set()
+    stack = [(r, False) for r in roots]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.append((node, True))
+        if node.prim is None or id(node) in stop:
+            continue
+        if node.swept and not swept_ok:
+            raise GraphFreedError(
+                f"the graph through {describe(node)} was already swept by an earlier backward(); call "
+                "backward(retain_graph=True) the first time to sweep the same graph again, or "
+                "recompute the forward pass")
+        for inp in node.inputs:
+            if (constants or inp.requires_grad) and id(inp) not in seen:
+                stack.append((inp, False))
+    return order
+
+
+def mark_swept(order) -> None:
+    """After ``backward()``: a second sweep of these nodes raises; drawings and tables still work."""
+    for node in order:
+        if node.prim is not None:
+            node.swept = True
+
+
+def is_constant(t: Tensor) -> bool:
+    """An unnamed one-element leaf that requires no grad: a literal such as the 1 of h5 = h4 + 1."""
+    return t.prim is None and not t.requires_grad and t.size == 1 and not t.name
+
+
+def _constant_text(t: Tensor) -> str:
+    return f"{t.item() + 0:.6g}"     # + 0 prints −0 as 0
+
+
+def node_names(roots) -> dict:
+    """Each node's name, ``id(tensor) → name``, for the graph of ``roots`` (a Tensor or a list of
+    them), constant inputs included.
+
+    A name given by the user (``t.named("h1")``, a module path) wins. Other ops are v1, v2, ...
+    in the order they were computed; other leaves are x1, x2, ... in the order they were made;
+    names already taken are skipped. A literal constant is written as its value ("1"). The step
+    tables, the drawings and symbolic expressions all name nodes with it."""
+    roots = [roots] if isinstance(roots, Tensor) else list(roots)
+    order = sorted(toposort(roots, constants=True, swept_ok=True), key=lambda t: t.seq)
+    used = {str(t.name) for t in order if t.name}
+    names, counters = {}, {"v": 1, "x": 1}
+    for t in order:
+        if t.name:
+            names[id(t)] = str(t.name)
+        elif is_constant(t):
+            names[id(t)] = _constant_text(t)
+        else:
+            letter = "x" if t.prim is None else "v"
+            k = counters[letter]
+            while f"{letter}{k}" in used:
+                k += 1
+            names[id(t)] = f"{letter}{k}"
+            counters[letter] = k + 1
+    return names

@@ -1,0 +1,176 @@
+"""The two interpreters of the recorded graph, and ``backward``.
+
+The reverse sweep (NNDL eqs. 5.75–5.79; published §4.5.3) runs the vjp rules from the output back
+to the inputs and returns cotangents; the forward sweep (eqs. 5.69–5.74) runs the jvp rules from
+the inputs to the output and returns tangents. ``backward`` writes the reverse sweep's
+cotangents into ``.grad``. With ``create_graph`` the rules are recorded, so the result is a graph
+that can be differentiated again; otherwise they run with recording off (the fast path).
+"""
+from __future__ import annotations
+
+import contextlib
+
+import numpy as np
+
+from .errors import AnomalyError, ShapeError
+from .ops import broadcast_to, sum_to
+from .graph import anomaly_enabled, check_finite, grad_mode, mark_swept, toposort
+from .tensor import Tensor
+
+__all__ = ["reverse_sweep", "forward_sweep", "backward", "zero_grad", "cotangent_for", "count_sweeps", "SweepCount"]
+
+
+class SweepCount:
+    """How many forward and reverse sweeps ran inside ``count_sweeps()``."""
+
+    def __init__(self):
+        self.forward = 0
+        self.reverse = 0
+
+    def __repr__(self):
+        return f"SweepCount(forward={self.forward}, reverse={self.reverse})"
+
+
+_counters: list = []
+
+
+@contextlib.contextmanager
+def count_sweeps():
+    """``with count_sweeps() as c: ...`` then ``c.forward``, ``c.reverse``: the sweeps that ran."""
+    c = SweepCount()
+    _counters.append(c)
+    try:
+        yield c
+    finally:
+        _counters.remove(c)
+
+
+def _count(kind):
+    for c in _counters:
+        setattr(c, kind, getattr(c, kind) + 1)
+
+
+def reverse_sweep(order, seeds: dict, create_graph: bool = False, keep=None, stop=frozenset(),
+                  prune: bool = False) -> dict:
+    """Run the vjp rules over ``order`` (``toposort``'s) backwards, from ``seeds`` ({id(node):
+    cotangent}). Returns {id(node): cotangent} for the ids in ``keep`` (every node reached when
+    ``keep`` is None). Nodes in ``stop`` pass nothing on; with ``prune`` only paths into ``keep``
+    are followed. Cotangents of broadcast inputs are summed back to the input's shape here."""
+    _count("reverse")
+    cot = dict(seeds)
+    live = None
+    if prune and keep is not None:
+        live = set(keep)
+        for node in order:
+            if node.prim is not None and id(node) not in stop and any(id(i) in live for i in node.inputs):
+                live.add(id(node))
+    kept = {}
+    anomaly = anomaly_enabled()
+    with grad_mode(create_graph):
+        for node in reversed(order):
+            key = id(node)
+            g = cot.get(key) if keep is None else cot.pop(key, None)
+            if g is None:
+                continue
+            if keep is not None and key in keep:
+                kept[key] = g
+            prim = node.prim
+            if prim is None or key in stop:
+                continue
+            inputs, params = node.inputs, node.params
+            for i, inp in enumerate(inputs):
+                if not inp.requires_grad or (live is not None and id(inp) not in live):
+                    continue
+                rule = prim.vjp[i]
+                if rule is None:
+                    continue
+                gi = _checked_vjp(rule, i, g, node) if anomaly else rule(g, node, *inputs, **params)
+                if gi.shape != inp.shape:
+                    gi = sum_to(gi, inp.shape)
+                prev = cot.get(id(inp))
+                cot[id(inp)] = gi if prev is None else prev + gi
+    return cot if keep is None else kept
+
+
+def _checked_vjp(rule, i, g, node):
+    where = f"in the vjp of {node.prim.name} (input {i}{', ' + repr(node.name) if node.name else ''}): "
+    try:
+        gi = rule(g, node, *node.inputs, **node.params)
+    except AnomalyError as e:
+        raise AnomalyError(where + str(e)) from None
+    check_finite(f"{where}the gradient", "value", gi.data, [g.data] + [x.data for x in node.inputs])
+    return gi
+
+
+def forward_sweep(order, seeds: dict, create_graph: bool = False) -> dict:
+    """Run the jvp rules over ``order`` (``toposort``'s) from ``seeds`` ({id(node): tangent});
+    returns {id(node): tangent} for every node the seeds reach."""
+    _count("forward")
+    tan = dict(seeds)
+    with grad_mode(create_graph):
+        for node in order:
+            prim = node.prim
+            if prim is None or id(node) in tan:
+                continue
+            acc = None
+            inputs, params = node.inputs, node.params
+            for i, inp in enumerate(inputs):
+                t = tan.get(id(inp))
+                if t is not None and prim.jvp[i] is not None:
+                    c = prim.jvp[i](t, node, *inputs, **params)
+                    acc = c if acc is None else acc + c
+            if acc is not None:
+                tan[id(node)] = acc if acc.shape == node.shape else broadcast_to(acc, node.shape)
+    return tan
+
+
+def cotangent_for(out: Tensor, gradient, who: str) -> Tensor:
+    """The seed of a reverse sweep from ``out``: ones for a one-element output, else ``gradient``
+    (checked: real, of ``out``'s shape, cast to ``out``'s dtype)."""
+    if gradient is None:
+        if out.size != 1:
+            raise ShapeError(f"{who}: the output has shape {out.shape}, so a cotangent is needed: pass "
+                             f"gradient= of shape {out.shape}, or reduce to a scalar first, e.g. "
+                             "y.sum().backward()")
+        return Tensor.wrap(np.ones(out.shape, out.dtype))
+    if np.iscomplexobj(gradient.data if isinstance(gradient, Tensor) else gradient):
+        raise TypeError(f"{who}: the cotangent is complex; gradients here are real (pass its real part "
+                        "if that is what you mean)")
+    g = gradient if isinstance(gradient, Tensor) else Tensor(gradient, dtype=out.dtype)
+    if g.shape != out.shape:
+        raise ShapeError(f"{who}: gradient has shape {g.shape} but the output has shape {out.shape}; "
+                         "they must be equal")
+    return g
+
+
+def backward(out: Tensor, gradient=None, retain_graph: bool | None = None, create_graph: bool = False) -> None:
+    """Accumulate ∂out/∂leaf into ``leaf.grad`` (in the leaf's dtype) for every leaf that requires
+    grad, and into ``.grad`` of tensors that ``retain_grad()``.
+
+    ``gradient`` is the cotangent (needed unless ``out`` has one element). Gradients add up over
+    calls; clear them with ``zero_grad``. Afterwards the graph is marked swept, so a second
+    backward raises, unless ``retain_graph`` (default: ``create_graph``); drawings and step tables
+    of a swept graph still work. ``create_graph=True`` records the gradients as a graph.
+    """
+    if not out.requires_grad:
+        raise RuntimeError("backward: this tensor does not require grad: none of the tensors it was "
+                           "computed from has requires_grad=True, or it was computed under no_grad()")
+    seed = cotangent_for(out, gradient, "backward")
+    order = toposort([out])
+    keep = {id(n) for n in order if n.prim is None or n.retains_grad}
+    cots = reverse_sweep(order, {id(out): seed}, create_graph=create_graph, keep=keep)
+    for node in order:
+        g = cots.get(id(node))
+        if g is None:
+            continue
+        if g.dtype != node.dtype:
+            g = Tensor.wrap(g.data.astype(node.dtype)) if not create_graph else g
+        node.grad = g if node.grad is None else node.grad + g
+    if not (create_graph if retain_graph is None else retain_graph):
+        mark_swept(order)
+
+
+def zero_grad(tensors) -> None:
+    """Set ``.grad`` of each tensor to None."""
+    for t in tensors:
+        t.grad = None
