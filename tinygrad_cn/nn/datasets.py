@@ -230,7 +230,7 @@ def digits(dtype=np.float64):
         from sklearn.datasets import load_digits
     except ImportError:
         raise ImportError("datasets.digits() needs scikit-learn, which ships the 8×8 digits: install "
-                          "the optional extra with  pip install 'tinygrad-cn[datasets]'  (or just  "
-                          "pip install scikit-learn)") from None
+                          "it with  pip install scikit-learn  (from a checkout of tinygrad_cn, "
+                          "pip install -e \".[datasets]\" does the same)") from None
     d = load_digits()
     return (d.data / 16.0).astype(dtype), d.target.astype(np.int64)
