@@ -571,8 +571,8 @@ def _pygraphviz(pgv, source, fmt, graph_attrs):
     return out
 
 
-_HOW = ("install one of them: pip install graphviz-pure (a self-contained dot for Linux x86-64, "
-        "Windows x64 and macOS), or pip install pygraphviz, or a system Graphviz (apt install "
+_HOW = ("install one of them: pip install graphviz-pure (a self-contained dot for Linux and Windows "
+        "on x86-64 or ARM64, and macOS), or pip install pygraphviz, or a system Graphviz (apt install "
         "graphviz, brew install graphviz, conda install graphviz, winget install graphviz). "
         "The DOT text is available meanwhile as draw(y).source (paste it into any Graphviz "
         "viewer)")
