@@ -74,15 +74,17 @@ class Primitive:
     ``vjp`` and ``jvp`` hold one rule per input (``None`` for an input that gets no gradient, e.g.
     ``where``'s condition), or ``per_input(fn)`` for a variadic op. ``differentiable=False`` makes
     a recorded op that passes no gradient (comparisons, masks). ``convention`` says what the rules
-    do where the function has no derivative (e.g. "relu'(0) = 0"). ``smooth=False`` keeps the row
-    out of the second-order checks. A taken ``name`` raises ValueError."""
+    do where the function has no derivative (e.g. "relu'(0) = 0"); ``kink(eps, *arrays, **params)``
+    says which inputs sit on or within ``eps`` of such a point (a bool, or a bool array per input
+    entry), so ``check_grad`` can name the convention there. ``smooth=False`` keeps the row out of
+    the second-order checks. A taken ``name`` raises ValueError."""
 
     __slots__ = ("name", "forward", "vjp", "jvp", "notation", "sample", "differentiable", "linear",
-                 "convention", "smooth", "__weakref__")
+                 "convention", "kink", "smooth", "__weakref__")
 
     def __init__(self, name: str, forward: Callable, vjp=None, jvp=None, *, notation: Notation | None = None,
                  sample: Callable | None = None, linear: bool = False, differentiable: bool = True,
-                 convention: str | None = None, smooth: bool = True):
+                 convention: str | None = None, kink: Callable | None = None, smooth: bool = True):
         if name in PRIMITIVES:
             raise ValueError(f"Primitive: the name {name!r} is taken (by {PRIMITIVES[name]!r}); give the new "
                              "primitive another name")
@@ -98,7 +100,7 @@ class Primitive:
         self.name, self.forward, self.vjp, self.jvp = name, forward, vjp, jvp
         self.notation = notation or Notation(name)
         self.sample, self.linear, self.differentiable = sample, linear, differentiable
-        self.convention, self.smooth = convention, smooth
+        self.convention, self.kink, self.smooth = convention, kink, smooth
         PRIMITIVES[name] = self
 
     def __call__(self, *inputs, **params) -> Tensor:

@@ -65,6 +65,11 @@ pow = Primitive("pow", np.power,
                 convention="d(aᵇ)/db = 0 at a = 0 (ln 0 is not used)")
 
 
+def _near_zero(eps, a):
+    """The kink of relu and abs: inputs within ``eps`` of 0."""
+    return np.abs(a) <= eps
+
+
 def _unary(name, forward, slope, notation, sample, **kw):
     """A primitive whose derivative is ``slope(out, a)``: vjp g·f′(a), jvp f′(a)·t."""
     return Primitive(name, forward, vjp=(lambda g, out, a: g * slope(out, a),),
@@ -79,7 +84,7 @@ sin = _unary("sin", np.sin, lambda out, a: cos(a), Notation("sin", "sin {0}", "s
 cos = _unary("cos", np.cos, lambda out, a: -sin(a), Notation("cos", "cos {0}", "cos({0})"), _unary_sample(-3, 3))
 tanh = _unary("tanh", np.tanh, lambda out, a: 1 - out * out, Notation("tanh"), _unary_sample())   # eq. 5.82
 abs = _unary("abs", np.abs, lambda out, a: sign(a), Notation("|·|", "|{0}|", "abs({0})"),
-             _unary_sample(0.1, 2.0, away=True), convention="|x|′(0) = 0", smooth=False)
+             _unary_sample(0.1, 2.0, away=True), convention="|x|′(0) = 0", kink=_near_zero, smooth=False)
 
 
 def _sigmoid_np(a):
@@ -96,7 +101,7 @@ softplus = _unary("softplus", lambda a: np.logaddexp(0, a), lambda out, a: sigmo
                   _unary_sample(-3.0, 3.0))
 # relu(x) = max(0, x) (NNDL eq. 5.17): its own primitive, as np.maximum is ~15× faster than np.where
 relu = _unary("relu", lambda a: np.maximum(a, 0), lambda out, a: step(a), Notation("relu"),
-              _unary_sample(0.1, 2.0, away=True), convention="relu′(0) = 0", smooth=False)
+              _unary_sample(0.1, 2.0, away=True), convention="relu′(0) = 0", kink=_near_zero, smooth=False)
 
 
 def _selector(name, forward, larger):
@@ -107,7 +112,8 @@ def _selector(name, forward, larger):
                      jvp=(lambda t, o, a, b: t * mask(a, b), lambda t, o, a, b: t * (1 - mask(a, b))),
                      notation=Notation(name[:3]), smooth=False,
                      sample=lambda rng: ((S.distinct(rng, S.shape(rng)), S.distinct(rng, S.shape(rng, 0, 0), 0.05)), {}),
-                     convention=f"at a tie of {name}(a, b) each side gets half the gradient")
+                     convention=f"at a tie of {name}(a, b) each side gets half the gradient",
+                     kink=lambda eps, a, b: np.abs(a - b) <= eps)
 
 
 maximum = _selector("maximum", np.maximum, True)

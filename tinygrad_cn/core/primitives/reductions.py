@@ -35,6 +35,13 @@ sum = Primitive("sum", lambda a, axes, keepdims: np.sum(a, axis=axes, keepdims=k
                 notation=Notation("Σ", "Σ {0}", "sum({0})"), sample=_reduce_sample())
 
 
+def _near_tie(eps, a, axes, keepdims, larger):
+    """Entries of ``a`` within ``eps`` of their slice's extremum, where another entry is too: a tie."""
+    best = np.max(a, axis=axes, keepdims=True) if larger else np.min(a, axis=axes, keepdims=True)
+    close = np.abs(a - best) <= eps
+    return close & (np.sum(close, axis=axes, keepdims=True) > 1)
+
+
 def _extremum(name, reduce, symbol):
     return Primitive(name, lambda a, axes, keepdims: reduce(a, axis=axes, keepdims=keepdims),
                      vjp=(lambda g, o, a, axes, keepdims:
@@ -42,7 +49,8 @@ def _extremum(name, reduce, symbol):
                      jvp=(lambda t, o, a, axes, keepdims:
                           sum(t * extremum_share(a, o, axes=axes, keepdims=keepdims), axes=axes, keepdims=keepdims),),
                      notation=Notation(symbol), sample=_reduce_sample(S.distinct), smooth=False,
-                     convention=f"tied {name}ima share the gradient evenly")
+                     convention=f"tied {name}ima share the gradient evenly",
+                     kink=lambda eps, a, axes, keepdims: _near_tie(eps, a, axes, keepdims, name == "max"))
 
 
 max = _extremum("max", np.max, "max")
