@@ -6,8 +6,8 @@ offset β per neuron, trained by the error gradient and/or by the infomax rule o
 import numpy as np
 
 from ..core import ops
-from ..core.autodiff import grad
 from ..core.tensor import Tensor
+from ..core.transforms import grad
 from . import functional as F
 from .module import Module, Parameter
 

@@ -155,9 +155,9 @@ def adaptive_tanh(u, alpha, beta):
 # ==== regularisation layers, as functions ======================================================
 def dropout(x, p=0.5, training=True, rng=None, mask=None):
     """Inverted dropout: in training, each element is kept with probability q = 1 − p and the kept
-    ones are divided by q; otherwise ``x`` is returned unchanged. See ``nn.Dropout`` for how this
-    relates to the book's test-time scaling (docs/derivations/dropout.md). ``mask`` (boolean, True = keep) replaces the random
-    draw, for checking gradients with a fixed mask."""
+    ones are divided by q; otherwise ``x`` is returned unchanged. How this relates to the book's
+    test-time scaling: docs/derivations/dropout.md. ``mask`` (boolean, True = keep) replaces the
+    random draw, for checking gradients with a fixed mask."""
     x = as_tensor(x)
     if not 0 <= p < 1:
         raise ValueError(f"dropout: the drop probability p must be in [0, 1), got {p}")

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..core.autodiff import zero_grad as _zero_grad
+from ..core.sweeps import zero_grad as _zero_grad
 from ..core.tensor import Tensor
 
 __all__ = ["Module", "Parameter", "functional_call", "non_weights", "weights"]
@@ -292,7 +292,7 @@ def _swapped(module, params):
         raise KeyError(f"functional_call: {type(module).__name__} has no parameters {unknown}; it has "
                        f"{list(names)}")
     owners = {}
-    for mname, m in module.named_modules():
+    for m in module.modules():
         for k, p in m._parameters.items():
             if p is not None:
                 owners.setdefault(id(p), []).append((m, k))

@@ -22,7 +22,7 @@ skipped.
 """
 import numpy as np
 
-from ..core.autodiff import zero_grad as _zero_grad
+from ..core.sweeps import zero_grad as _zero_grad
 
 __all__ = ["SGD", "Adam", "Optimizer"]
 

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..core.graph import no_grad
+from ..core.tensor import Tensor
 from .data import DataLoader, minibatches
-from ..core.tensor import Tensor, no_grad
 
-__all__ = ["fit", "evaluate", "accuracy", "History", "progress_bar"]
+__all__ = ["History", "accuracy", "evaluate", "fit", "progress_bar"]
 
 
 def accuracy(output, target, threshold=0.5):
@@ -72,7 +73,7 @@ class History:
 
 def progress_bar(done, total, width=24):
     """``[#########---------------]`` for ``done`` of ``total``."""
-    filled = int(round(width * done / total)) if total else width
+    filled = round(width * done / total) if total else width
     return "[" + "#" * filled + "-" * (width - filled) + "]"
 
 
