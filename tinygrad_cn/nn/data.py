@@ -49,7 +49,7 @@ def minibatches(*arrays, batch_size=32, shuffle=True, rng=None, drop_last=False)
     stop = n - n % batch_size if drop_last else n
     for start in range(0, stop, batch_size):
         idx = order[start:start + batch_size]
-        batch = tuple(Tensor(a[idx]) for a in arrs)
+        batch = tuple(Tensor.wrap(a[idx]) for a in arrs)          # a[idx] is a fresh copy
         yield batch if len(batch) > 1 else batch[0]
 
 

@@ -34,8 +34,9 @@ __all__ = [
 
 
 def _const_like(arr, like):
-    """A constant tensor (never differentiated) in the floating dtype of ``like``."""
-    return Tensor(np.asarray(arr, dtype=like.dtype if like.dtype.kind == "f" else np.float64))
+    """A constant tensor (never differentiated) in the floating dtype of ``like``, around ``arr``
+    itself when it has that dtype: callers pass a fresh array that nothing else holds."""
+    return Tensor.wrap(np.asarray(arr, dtype=like.dtype if like.dtype.kind == "f" else np.float64))
 
 
 # ==== the layer map ===========================================================================
@@ -212,7 +213,7 @@ def _per_sample(elementwise):
 def _target(target, like, who):
     d = target if isinstance(target, Tensor) else Tensor(np.asarray(target))
     if d.dtype != like.dtype and d.dtype.kind in "biuf":
-        d = Tensor(d.data, dtype=like.dtype) if not d.requires_grad else d
+        d = Tensor.wrap(d.data.astype(like.dtype)) if not d.requires_grad else d
     if d.shape != like.shape:
         raise ValueError(f"{who}: target shape {d.shape} differs from prediction shape {like.shape}"
                          "; they must be equal (reshape the target, e.g. y.reshape(-1, 1))")

@@ -14,7 +14,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ..core.sweeps import zero_grad as _zero_grad
-from ..core.tensor import Tensor
+from ..core.tensor import Tensor, as_array
 
 __all__ = ["Module", "Parameter", "functional_call", "non_weights", "weights"]
 
@@ -33,7 +33,7 @@ class Parameter(Tensor):
     __slots__ = ()
 
     def __init__(self, data, name=None, dtype=None):
-        arr = Tensor(data.data if isinstance(data, Tensor) else data, dtype=dtype).data
+        arr = as_array(data, dtype, who="Parameter")
         if dtype is None and arr.dtype.kind in "biu":
             arr = arr.astype(np.float64)
         super().__init__(arr, requires_grad=True, name=name)
