@@ -416,4 +416,20 @@ def test_list_shows_number_name_and_title(tmp_path):
     assert len(lines) == len(TUTORIALS)
     assert re.fullmatch(r"01  sigmoid_wx_b +σ\(wx \+ b\) 的计算图.*", lines[0])
     assert [line[:2] for line in lines] == [p.name[:2] for p in TUTORIALS]
+    rc, bare = step(tmp_path)                                    # no tutorial named: the list, and how
+    assert rc == 0 and bare.startswith(out) and "-m tinygrad_cn.tutorial 01" in bare
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_markdown_is_coloured_on_a_terminal_only(tmp_path, monkeypatch):
+    leader, follower = os.openpty()
+    with open(follower, "w", encoding="utf-8", closefd=True) as tty, open(tmp_path / "f", "w") as file:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+        monkeypatch.setenv("TERM", "xterm")
+        assert console.wants_color(tty) and not console.wants_color(file)
+        s = stepper.Stepper(write(tmp_path, "01_basic.py", BASIC), output=tty)
+        assert s.style.color
+        monkeypatch.setenv("NO_COLOR", "1")
+        assert not console.wants_color(tty)
+    os.close(leader)
