@@ -32,12 +32,14 @@ def wheel(tmp_path_factory):
         pytest.skip(f"setuptools {setuptools.__version__} cannot read an SPDX license; "
                     "pip install -e '.[test]' brings one that can")
     src = tmp_path_factory.mktemp("src")
-    for name in ("pyproject.toml", "README.md", "LICENSE"):
+    for name in ("pyproject.toml", "setup.py", "README.md", "LICENSE"):
         shutil.copy(ROOT / name, src / name)
     for name in ("tinygrad_cn", "tutorials"):
         shutil.copytree(ROOT / name, src / name, ignore=_JUNK)
     fonts = src / "tinygrad_cn" / "teach" / "fonts"             # the package-data rule, whether or not
     fonts.mkdir(exist_ok=True)                                  # a font is bundled yet
+    (src / "tinygrad_cn" / "_probe_pkg").mkdir()                # a new subpackage ships with no list edited
+    (src / "tinygrad_cn" / "_probe_pkg" / "__init__.py").write_text("")
     for probe in ("_probe.ttf", "_probe.otf"):
         (fonts / probe).write_bytes(b"not a font")
     dist = tmp_path_factory.mktemp("dist")
@@ -61,7 +63,7 @@ def test_the_wheel_carries_the_package_the_tutorials_and_the_fonts(wheel):
     assert package and set(package) <= names, sorted(set(package) - names)   # no subpackage forgotten
     tutorials = [f"tinygrad_cn/tutorials/{f}" for f in _files(ROOT / "tutorials")]
     assert len(tutorials) >= 11 and set(tutorials) <= names, sorted(set(tutorials) - names)
-    assert "tinygrad_cn/py.typed" in names
+    assert "tinygrad_cn/py.typed" in names and "tinygrad_cn/_probe_pkg/__init__.py" in names
     fonts = [f"tinygrad_cn/teach/fonts/{f}" for f in _files(wheel["src"] / "tinygrad_cn" / "teach" / "fonts")]
     assert "tinygrad_cn/teach/fonts/_probe.otf" in fonts and set(fonts) <= names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
