@@ -8,6 +8,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cells import read_cells
+from .text import pad
+
 __all__ = ["Tutorial", "TutorialNotFound", "tutorials_dir", "tutorials", "listing", "find"]
 
 _FILE = re.compile(r"^(?P<number>\d+)_(?P<name>\w+)\.py$")
@@ -27,7 +30,6 @@ class Tutorial:
     @property
     def title(self):
         """The first heading of the first text cell, without a leading "教程 NN：" (or the name)."""
-        from .stepper import read_cells
         for cell in read_cells(self.path):
             if cell.kind == "markdown":
                 m = re.search(r"^#+\s+(.+)$", cell.source, re.M)
@@ -56,7 +58,6 @@ def tutorials():
 
 def listing():
     """``01  sigmoid_wx_b  σ(wx + b) 的计算图…``, one line per tutorial."""
-    from .text import pad
     rows = tutorials()
     width = max((len(t.name) for t in rows), default=0)
     return "\n".join(f"{t.number}  {pad(t.name, width)}  {t.title}" for t in rows)
