@@ -78,7 +78,10 @@ def record(prim, inputs: tuple, params: dict, data: np.ndarray) -> Tensor:
     """The tensor holding ``data``, the output of ``prim`` on ``inputs``: a recorded node when grad
     mode is on and some input requires grad, else a plain tensor. A non-differentiable primitive
     (a comparison, a mask) is recorded too, so a recorded program stays valid for new values, but
-    its output requires no grad."""
+    its output requires no grad. Under ``detect_anomaly()`` a non-finite value from finite inputs
+    raises first."""
+    if _ANOMALY.get():
+        check_finite(prim.name, "value", data, [t.data for t in inputs])
     if _GRAD.get():
         for t in inputs:
             if t.requires_grad:

@@ -1,174 +1,291 @@
-"""Numerical differentiation (NNDL eqs. 5.58, 5.59; published §4.5.1) and the gradient check that
-compares it with reverse and forward mode.
+"""The gradient check: reverse and forward mode against central differences (NNDL eq. 5.59;
+published §4.5.1), entry by entry, and what to blame when they disagree.
 
-Forward difference  f'(x) ≈ (f(x+Δx) − f(x)) / Δx          truncation error O(Δx)   (5.58)
-Central difference  f'(x) ≈ (f(x+Δx) − f(x−Δx)) / (2Δx)    truncation error O(Δx²)  (5.59)
-Round-off grows as ε/Δx, so the best Δx is near √ε (forward) and ∛ε (central), ε ≈ 2.2e-16.
+``check_grad`` computes both modes before it judges; NaN or inf never agrees; every failing entry
+is listed with the reverse, forward and central values side by side; on failure the recorded
+graph is searched for the op whose own rule is wrong (``culprit``); at a kink the one-sided
+slopes decide (``differences.slopes``) and the report names the engine's convention. Float32
+inputs are checked in float32 at float32 tolerances as well as in float64.
 """
+from __future__ import annotations
+
 import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .graph import no_grad
-from .transforms import jacobian, jvp, vjp
+from .culprit import detached_inputs, find_culprit, find_kinks, record_graph
+from .differences import FreshCalls, central, differences_jacobian, numerical_grad, slopes
 from .errors import GradientCheckError
 from .tensor import Tensor
+from .transforms import jacobian, jvp, vjp
 
-_DEFAULT_EPS = {"central": 1e-6, "forward": 1e-8}
+__all__ = ["check_grad", "numerical_grad", "GradCheckReport", "Mismatch"]
 
-
-def _float64(x):
-    return np.array(x.data if isinstance(x, Tensor) else x, dtype=np.float64)
-
-
-def _value(f, xs):
-    with no_grad():
-        y = f(*[Tensor.wrap(x) for x in xs])
-    # a copy: f may return a view of an input (x[0], x.T), which the next perturbation changes
-    return np.array(y.data if isinstance(y, Tensor) else y, dtype=np.float64)
+_FLOAT32 = {"eps": 4e-3, "atol": 1e-3, "rtol": 1e-2}     # h near ∛ε₃₂ ≈ 5e-3; round-off ~ ε₃₂|f|/h
+_MODES = ("reverse", "forward")
 
 
-def numerical_grad(f, *inputs, eps=None, method="central"):
-    """∂f/∂input by finite differences, on float64 copies of the inputs.
+@dataclass
+class Mismatch:
+    """One entry where some mode disagrees with central differences."""
+    order: int
+    dtype: str
+    input: int
+    entry: str                       # "∂out[1]/∂x0[2]", or a random projection ⟨v, J u⟩
+    values: dict                     # mode -> its value
+    central: float
+    wrong: tuple                     # the modes that disagree
+    left: float | None = None        # one-sided slopes, where they were taken
+    right: float | None = None
+    kinked: bool = False             # the one-sided slopes differ: no derivative here
+    probe: tuple = field(default=None, repr=False)   # (calls, xs, u, select, tol) for the slopes
 
-    ``method``: ``"central"`` (eq. 5.59, default Δx = 1e-6) or ``"forward"`` (eq. 5.58, default
-    Δx = 1e-8). For scalar f the result has each input's shape; otherwise ``out.shape + x.shape``
-    (the Jacobian). One array per input, a tuple when there are several.
-    """
-    if method not in _DEFAULT_EPS:
-        raise ValueError(f"numerical_grad: method must be 'central' or 'forward', got {method!r}")
-    eps = _DEFAULT_EPS[method] if eps is None else eps
-    xs = [_float64(x) for x in inputs]
-    y0 = _value(f, xs)
-    results = []
-    for k, x in enumerate(xs):
-        jac = np.empty(y0.shape + x.shape)
-        flat = x.reshape(-1)         # a view: perturbing it perturbs xs[k]
-        for j in range(flat.size):
-            orig = flat[j]
-            flat[j] = orig + eps
-            up = _value(f, xs)
-            if method == "central":
-                flat[j] = orig - eps
-                d = (up - _value(f, xs)) / (2 * eps)
-            else:
-                d = (up - y0) / eps
-            flat[j] = orig
-            jac.reshape(y0.shape + (flat.size,))[..., j] = d
-        results.append(jac)
-    return results[0] if len(results) == 1 else tuple(results)
+    def row(self) -> str:
+        vals = "".join(f"{self.values.get(m, float('nan')):>14.7g}" if m in self.values else f"{'-':>14}"
+                       for m in _MODES)
+        sides = f"   one-sided: left {self.left:.6g}, right {self.right:.6g}" if self.kinked else ""
+        return f"  {self.entry:<26}{vals}{self.central:>14.7g}   {', '.join(self.wrong):<16}{sides}"
+
+
+def _header():
+    return f"  {'entry':<26}{'reverse':>14}{'forward':>14}{'central':>14}   disagrees"
 
 
 @dataclass
 class GradCheckReport:
-    """What check_grad compared: for each order, how ("jacobian": every entry, or "projections":
-    random ⟨v, J u⟩), and the worst absolute error for each (order, input, mode)."""
-    methods: dict = field(default_factory=dict)   # order -> "jacobian" | "projections"
-    worst: dict = field(default_factory=dict)     # (order, input index, mode) -> worst |error|
+    """What check_grad compared and found. ``methods``: order -> "jacobian" (every entry) or
+    "projections" (random ⟨v, J u⟩); ``worst``: (order, input, mode) -> worst |error| in float64
+    (inf where a value was not finite); ``worst_float32``: the same for the float32 run;
+    ``failures``: the entries that disagree; ``at_kinks``: entries that disagree with the central
+    difference but lie between the one-sided slopes of a kink; ``kinks``: nodes with an input at
+    or near a kink and the engine's convention there; ``culprit``: the op to blame on failure."""
+    methods: dict = field(default_factory=dict)
+    worst: dict = field(default_factory=dict)
+    worst_float32: dict = field(default_factory=dict)
+    failures: list = field(default_factory=list)
+    at_kinks: list = field(default_factory=list)
+    kinks: list = field(default_factory=list)
+    culprit: object = None
+    notes: list = field(default_factory=list)
+    max_report: int = 10
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def _rows(self, entries):
+        shown = [m.row() for m in entries[:self.max_report]]
+        return shown + ([f"  ... and {len(entries) - self.max_report} more"] if len(entries) > self.max_report else [])
 
     def __str__(self):
-        lines = ["check_grad: all agree with central differences"]
-        lines += [f"  order {o}, input {k}, {mode:7s} ({self.methods[o]}): worst |error| = {err:.2e}"
-                  for (o, k, mode), err in self.worst.items()]
-        return "\n".join(lines)
-
-
-def _compare(got, want, atol, rtol, where, report, key):
-    err = np.abs(got - want)
-    report.worst[key] = max(report.worst.get(key, 0.0), float(err.max(initial=0.0)))
-    bad = err > atol + rtol * np.abs(want)
-    if np.any(bad):
-        idx = np.unravel_index(np.argmax(np.where(bad, err, -1)), err.shape) if err.ndim else ()
-        g, w, e = got[idx], want[idx], err[idx]
-        rel = e / abs(w) if w != 0 else np.inf
-        raise GradientCheckError(
-            f"check_grad (order {key[0]}): {where(idx)}: {key[2]} mode gives {g:.10g}, central differences give "
-            f"{w:.10g}; abs error {e:.3g}, rel error {rel:.3g} (allowed: atol {atol:g} + rtol {rtol:g}·|value|)")
-
-
-def check_grad(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, modes=("reverse", "forward"), order=1,
-               max_entries=4096, projections=3, seed=0):
-    """Check ∂f/∂inputs by reverse and forward mode against central differences (eq. 5.59).
-
-    Small problems (Jacobian with at most ``max_entries`` entries) compare every entry of the
-    Jacobian; larger ones compare ``projections`` random projections ⟨v, J u⟩ per input. With
-    ``order=2`` the derivatives of the derivatives are checked too: for random v, r, both
-    g(x) = ⟨vᵀJ(x), r⟩ (through the vjp rules) and h(x) = ⟨v, J(x) r⟩ (through the jvp rules) are
-    checked the same way, their reverse and forward derivatives going through the recorded
-    first-order derivatives. Raises GradientCheckError naming the input, the mode, the worst entry,
-    both values and the errors; returns a GradCheckReport.
-    """
-    for m in modes:
-        if m not in ("reverse", "forward"):
-            raise ValueError(f"check_grad: modes must be 'reverse' and/or 'forward', got {m!r}")
-    if any(isinstance(x, (Tensor, np.ndarray)) and x.dtype == np.float32 for x in inputs):
-        warnings.warn("check_grad: float32 inputs are checked in float64 copies; float32 round-off "
-                      "(~1e-7) would swamp the differences", stacklevel=2)
-    xs = [_float64(x) for x in inputs]
-    rng = np.random.default_rng(seed)
-    report = GradCheckReport()
-    _check_first_order(f, xs, eps, atol, rtol, modes, max_entries, projections, rng, report, 1)
-    if order == 2:
-        # derivatives of both first-order rules: g(x) = ⟨vᵀJ(x), r⟩ runs the vjp rules and
-        # h(x) = ⟨v, J(x) r⟩ the jvp rules; each is checked by reverse, forward and differences
-        y = _value(f, xs)
-        v = rng.standard_normal(y.shape)
-        rs = [rng.standard_normal(x.shape) for x in xs]
-
-        def g(*ts):
-            total = 0.0
-            for c, r in zip(vjp(f, *ts)[1](v), rs):
-                total = total + (c * r).sum()
-            return total
-
-        def h(*ts):
-            return (jvp(f, ts, rs)[1] * v).sum()
-        for fn in (g, h):
-            _check_first_order(fn, xs, eps, atol, rtol, modes, max_entries, projections, rng, report, 2)
-    elif order != 1:
-        raise ValueError(f"check_grad: order must be 1 or 2, got {order}")
-    return report
+        if self.failures:
+            first = self.failures[0]
+            lines = [f"check_grad: {len(self.failures)} entr{'y' if len(self.failures) == 1 else 'ies'} disagree with "
+                     f"central differences (order {first.order}, {first.dtype})"]
+            if first.order == 2:
+                lines.append("  g = ⟨vᵀJ(x), r⟩ runs the vjp rules, h = ⟨v, J(x) r⟩ the jvp rules (random v, r)")
+            lines.append(_header())
+            lines += self._rows(self.failures)
+            bad = {m for f in self.failures for m in f.values if not np.isfinite(f.values[m])}
+            bad = sorted(bad | ({"central"} if any(not np.isfinite(f.central) for f in self.failures) else set()))
+            if bad:
+                lines.append(f"  not finite (NaN/inf never agree): {', '.join(bad)}")
+            lines.append(str(self.culprit) if self.culprit else "culprit: no single op's own rule disagrees")
+        else:
+            lines = ["check_grad: all agree with central differences"]
+            lines += [f"  order {o}, input {k}, {mode:7s} ({self.methods[o]}): worst |error| = {err:.2e}"
+                      for (o, k, mode), err in self.worst.items()]
+            lines += [f"  float32: order {o}, input {k}, {mode:7s}: worst |error| = {err:.2e}"
+                      for (o, k, mode), err in self.worst_float32.items()]
+        if self.at_kinks:
+            lines += ["at a kink (no derivative there; the engine's value lies between the one-sided slopes):",
+                      _header()] + self._rows(self.at_kinks)
+        if self.kinks:
+            lines += ["inputs at or near a kink:"] + [f"  {k}" for k in self.kinks]
+        return "\n".join(lines + [f"  {n}" for n in self.notes])
 
 
 def _at(idx):
     return f"[{', '.join(str(int(i)) for i in idx)}]" if len(idx) else ""
 
 
-def _label(xs, k):
-    return f"input {k} (shape {xs[k].shape})"
+def _tolerance(atol, rtol, eps, dtype, y):
+    """|got − central| allowed: atol + rtol·|central| + the central difference's round-off."""
+    roundoff = 8 * np.finfo(dtype).eps * float(np.max(np.abs(y), initial=0.0)) / eps if np.all(np.isfinite(y)) else 0
+    return lambda want: atol + rtol * np.abs(want) + roundoff
 
 
-def _check_first_order(f, xs, eps, atol, rtol, modes, max_entries, projections, rng, report, order):
-    y = _value(f, xs)
-    if y.size * sum(x.size for x in xs) <= max_entries:
-        report.methods[order] = "jacobian"
-        nums = numerical_grad(f, *xs, eps=eps)
-        nums = nums if isinstance(nums, tuple) else (nums,)
-        ts = [Tensor.wrap(x.copy()) for x in xs]
-        for mode in modes:
-            jacs = jacobian(f, *ts, mode=mode)
-            jacs = [j.data for j in (jacs if isinstance(jacs, tuple) else (jacs,))]
-            for k, (jac, num) in enumerate(zip(jacs, nums)):
-                _compare(jac, num, atol, rtol, lambda idx, k=k: (
-                    f"{_label(xs, k)}, entry ∂out{_at(idx[:y.ndim])}/∂x{_at(idx[y.ndim:])}"),
-                    report, (order, k, mode))
-        return
-    report.methods[order] = "projections"
-    for k, x in enumerate(xs):
-        for _ in range(projections):
-            u = rng.standard_normal(x.shape)
-            v = rng.standard_normal(y.shape)
-            up = [xi + eps * u if i == k else xi for i, xi in enumerate(xs)]
-            down = [xi - eps * u if i == k else xi for i, xi in enumerate(xs)]
-            num = np.array(np.sum(v * (_value(f, up) - _value(f, down)) / (2 * eps)))
-            ts = [Tensor.wrap(xi.copy()) for xi in xs]
-            for mode in modes:
-                if mode == "reverse":
-                    got = np.sum(vjp(f, *ts)[1](v)[k].data * u)
-                else:
-                    tangents = [u if i == k else np.zeros_like(xi) for i, xi in enumerate(xs)]
-                    got = np.sum(v * jvp(f, ts, tangents)[1].data)
-                _compare(np.array(got), num, atol, rtol,
-                         lambda idx, k=k: f"{_label(xs, k)}, random projection ⟨v, J u⟩", report, (order, k, mode))
+def _disagree(got, want, tol):
+    with np.errstate(invalid="ignore"):
+        return ~(np.isfinite(got) & np.isfinite(want)) | (np.abs(got - want) > tol(want))
 
+
+def _worst(got, want):
+    with np.errstate(invalid="ignore"):
+        err = np.abs(got - want)
+    return float(err.max(initial=0.0)) if np.all(np.isfinite(err)) else float("inf")
+
+
+class _Run:
+    """One first-order check of one function (f, or at order 2 a derivative of it) in one dtype."""
+
+    def __init__(self, f, xs, order, dtype, eps, atol, rtol, modes, report, worst, name="out"):
+        self.f, self.xs, self.order, self.dtype, self.eps, self.modes = f, xs, order, dtype, eps, modes
+        self.name = name
+        self.calls = FreshCalls(f, "check_grad")
+        self.y = self.calls(xs)
+        self.tol = _tolerance(atol, rtol, eps, np.float32 if dtype == "float32" else np.float64, self.y)
+        self.report, self.worst = report, worst
+
+    def _judge(self, k, values, want, make):
+        """Compare each mode's ``values[mode]`` with ``want``; one Mismatch per disagreeing entry."""
+        bad = {m: _disagree(v, want, self.tol) for m, v in values.items()}
+        for m, v in values.items():
+            key = (self.order, k, m)
+            self.worst[key] = max(self.worst.get(key, 0.0), _worst(v, want))
+        for idx in zip(*np.nonzero(np.any(list(bad.values()), axis=0))) if want.ndim else ([()] if any(
+                bool(b) for b in bad.values()) else []):
+            entry, probe = make(idx)
+            self.report.failures.append(Mismatch(
+                self.order, self.dtype, k, entry, {m: float(v[idx]) for m, v in values.items()},
+                float(want[idx]), tuple(m for m in values if bad[m][idx]), probe=probe))
+
+    def jacobian(self):
+        nums = differences_jacobian(self.calls, self.xs, self.eps, y0=self.y)
+        engine = {}
+        with np.errstate(all="ignore"):
+            for mode in self.modes:
+                jacs = jacobian(self.f, *[Tensor.wrap(x.copy()) for x in self.xs], mode=mode)
+                engine[mode] = [np.asarray(j.data, np.float64) for j in (jacs if isinstance(jacs, tuple) else (jacs,))]
+        ny = self.y.ndim
+        for k, (x, num) in enumerate(zip(self.xs, nums)):
+            def make(idx, k=k, x=x):
+                u = np.zeros(x.shape)
+                u[idx[ny:]] = 1
+                return (f"∂{self.name}{_at(idx[:ny])}/∂x{k}{_at(idx[ny:])}",
+                        (self.calls, self.xs, u, lambda out, i=idx[:ny]: out[i], self.tol))
+            self._judge(k, {m: engine[m][k] for m in self.modes}, num, make)
+
+    def projections(self, count, rng):
+        for k, x in enumerate(self.xs):
+            for p in range(count):
+                u, v = rng.standard_normal(x.shape), rng.standard_normal(self.y.shape)
+                num = np.array(np.sum(v * central(self.calls, self.xs, k, u, self.eps)))
+                ts = [Tensor.wrap(xi.copy()) for xi in self.xs]
+                values = {}
+                with np.errstate(all="ignore"):
+                    for mode in self.modes:
+                        if mode == "reverse":
+                            values[mode] = np.array(np.sum(vjp(self.f, *ts)[1](v)[k].data * u))
+                        else:
+                            tangents = [u.astype(xi.dtype) if i == k else np.zeros_like(xi)
+                                        for i, xi in enumerate(self.xs)]
+                            values[mode] = np.array(np.sum(v * jvp(self.f, ts, tangents)[1].data))
+                self._judge(k, values, num, lambda idx, k=k, u=u, v=v, p=p: (
+                    f"⟨v, ∂{self.name}/∂x{k} u⟩ no. {p + 1}",
+                    (self.calls, self.xs, u, lambda out: np.sum(v * out), self.tol)))
+
+    def run(self, max_entries, projections, rng):
+        if self.y.size * sum(x.size for x in self.xs) <= max_entries:
+            self.report.methods[self.order] = "jacobian"
+            self.jacobian()
+        else:
+            self.report.methods[self.order] = "projections"
+            self.projections(projections, rng)
+
+
+def _settle_kinks(report, eps_of):
+    """Take the one-sided slopes of every failing entry; one whose disagreeing values all lie
+    between them, where they differ (a kink or a jump), moves to ``report.at_kinks``."""
+    cache, still = {}, []
+    for m in report.failures:
+        calls, xs, u, select, tol = m.probe
+        key = (id(calls), m.input, u.tobytes())
+        if key not in cache:
+            cache[key] = slopes(calls, xs, m.input, u, eps_of[m.dtype])
+        sl = cache[key]
+        left, mid, right = (float(select(s)) for s in (sl.left, sl.central, sl.right))
+        t = float(tol(mid))
+        lo, hi = min(left, right), max(left, right)
+        m.left, m.right = left, right
+        m.kinked = bool(all(np.isfinite([left, mid, right])) and max(left, mid, right) - min(left, mid, right) > t)
+        if m.kinked and all(np.isfinite(m.values[w]) and lo - t <= m.values[w] <= hi + t for w in m.wrong):
+            report.at_kinks.append(m)
+        else:
+            still.append(m)
+    report.failures = still
+
+
+def check_grad(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, modes=_MODES, order=1, max_entries=4096,
+               projections=3, seed=0, max_report=10):
+    """Check ∂f/∂inputs by reverse and forward mode against central differences (eq. 5.59).
+
+    Small problems (at most ``max_entries`` Jacobian entries) compare every entry; larger ones
+    ``projections`` random ⟨v, J u⟩ per input. An entry agrees when both values are finite and
+    |got − central| ≤ atol + rtol·|central| + the difference's round-off. ``order=2`` also checks
+    the derivatives of g(x) = ⟨vᵀJ(x), r⟩ (through the vjp rules) and h(x) = ⟨v, J(x) r⟩ (through
+    the jvp rules). Float32 inputs are checked in float64 copies and again in float32 (order 1,
+    Δx = 4e-3, atol 1e-3, rtol 1e-2).
+
+    Entries that disagree but lie between the one-sided slopes of a kink (relu at 0, a tie of
+    max) pass, with a warning naming the op's convention. Otherwise raises GradientCheckError
+    (its ``.report`` is the GradCheckReport) listing up to ``max_report`` failing entries and the
+    culprit: the first recorded op whose own vjp or jvp rule disagrees with differences of that op
+    alone. Returns the GradCheckReport.
+    """
+    for m in modes:
+        if m not in _MODES:
+            raise ValueError(f"check_grad: modes must be 'reverse' and/or 'forward', got {m!r}")
+    if order not in (1, 2):
+        raise ValueError(f"check_grad: order must be 1 or 2, got {order}")
+    arrays = [np.asarray(x.data if isinstance(x, Tensor) else x) for x in inputs]
+    xs = [np.array(a, dtype=np.float64) for a in arrays]
+    rng = np.random.default_rng(seed)
+    report = GradCheckReport(max_report=max_report)
+    tol = {"eps": eps, "atol": atol, "rtol": rtol}
+    _Run(f, xs, 1, "float64", **tol, modes=modes, report=report, worst=report.worst).run(max_entries, projections, rng)
+    native = [a.astype(a.dtype if a.dtype == np.float32 else np.float64) for a in arrays]
+    if any(a.dtype == np.float32 for a in native):
+        _Run(f, native, 1, "float32", **_FLOAT32, modes=modes, report=report,
+             worst=report.worst_float32).run(max_entries, projections, rng)
+    if order == 2 and not report.failures:
+        for name, fn in zip("gh", _second_order_functions(f, xs, rng)):
+            _Run(fn, xs, 2, "float64", **tol, modes=modes, report=report, worst=report.worst, name=name).run(
+                max_entries, projections, rng)
+    _settle_kinks(report, {"float64": eps, "float32": _FLOAT32["eps"]})
+    rec = record_graph(f, xs)
+    report.kinks = find_kinks(rec, 10 * eps)
+    if report.failures:
+        step = tol
+        if report.failures[0].dtype == "float32":
+            rec, step = record_graph(f, native), _FLOAT32
+        report.culprit = find_culprit(rec, report.failures[0].order, step["eps"], step["atol"], step["rtol"], seed)
+        if report.culprit is None:
+            report.notes = detached_inputs(rec) or [
+                "every recorded op's own rules agree with differences of that op: the gradient is lost outside "
+                "the recorded graph (NumPy on .data, detach(), a value computed from the inputs before f)"]
+        err = GradientCheckError(str(report))
+        err.report = report
+        raise err
+    if report.at_kinks or report.kinks:
+        warnings.warn(str(report), stacklevel=2)
+    return report
+
+
+def _second_order_functions(f, xs, rng):
+    """g(x) = ⟨vᵀJ(x), r⟩ runs the vjp rules and h(x) = ⟨v, J(x) r⟩ the jvp rules; checking their
+    derivatives checks the derivatives of the rules."""
+    y = FreshCalls(f, "check_grad")(xs)
+    v = rng.standard_normal(y.shape)
+    rs = [rng.standard_normal(x.shape) for x in xs]
+
+    def g(*ts):
+        total = 0.0
+        for c, r in zip(vjp(f, *ts)[1](v), rs):
+            total = total + (c * r).sum()
+        return total
+
+    def h(*ts):
+        return (jvp(f, ts, rs)[1] * v).sum()
+    return g, h

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from .errors import ShapeError
-from .graph import anomaly_enabled, check_finite, record
+from .graph import record
 from .tensor import Tensor, as_tensor
 
 __all__ = ["Primitive", "Notation", "PRIMITIVES", "apply", "per_input"]
@@ -104,9 +104,14 @@ class Primitive:
         PRIMITIVES[name] = self
 
     def __call__(self, *inputs, **params) -> Tensor:
-        """Apply to numbers, lists, arrays or Tensors alike (one coercion for every primitive)."""
-        like = next((x for x in inputs if isinstance(x, Tensor) and x.dtype.kind == "f"), None)
-        return apply(self, tuple(as_tensor(x, like) for x in inputs), params)
+        """Apply to numbers, lists, arrays or Tensors alike (one coercion for every primitive): a
+        Python number takes the floating dtype of the first floating Tensor input."""
+        for x in inputs:
+            if type(x) is not Tensor and not isinstance(x, Tensor):
+                like = next((t for t in inputs if isinstance(t, Tensor) and t.dtype.kind == "f"), None)
+                inputs = tuple(as_tensor(t, like) for t in inputs)
+                break
+        return apply(self, inputs, params)
 
     def __repr__(self):
         return f"<primitive {self.name}>"
@@ -122,6 +127,4 @@ def apply(prim: Primitive, inputs: tuple, params: dict) -> Tensor:
         raise ShapeError(f"{prim.name}: input shapes {shapes} do not fit: {e}. Broadcasting aligns the "
                          "trailing dimensions, which must be equal or 1; reshape, unsqueeze or "
                          "transpose an input so they do.") from None
-    if anomaly_enabled():
-        check_finite(prim.name, "value", data, [t.data for t in inputs])
     return record(prim, inputs, params, data)

@@ -12,9 +12,9 @@ import contextlib
 
 import numpy as np
 
-from .errors import AnomalyError, ShapeError
+from .errors import AnomalyError, MutationError, ShapeError
 from .ops import broadcast_to, sum_to
-from .graph import anomaly_enabled, check_finite, grad_mode, mark_swept, toposort
+from .graph import anomaly_enabled, check_finite, describe, grad_mode, mark_swept, toposort
 from .tensor import Tensor
 
 __all__ = ["reverse_sweep", "forward_sweep", "backward", "zero_grad", "cotangent_for", "count_sweeps", "SweepCount"]
@@ -78,6 +78,7 @@ def reverse_sweep(order, seeds: dict, create_graph: bool = False, keep=None, sto
             if prim is None or key in stop:
                 continue
             inputs, params = node.inputs, node.params
+            _check_unchanged(node)
             for i, inp in enumerate(inputs):
                 if not inp.requires_grad or (live is not None and id(inp) not in live):
                     continue
@@ -90,6 +91,20 @@ def reverse_sweep(order, seeds: dict, create_graph: bool = False, keep=None, sto
                 prev = cot.get(id(inp))
                 cot[id(inp)] = gi if prev is None else prev + gi
     return cot if keep is None else kept
+
+
+def _check_unchanged(node):
+    """Raise MutationError if ``node``'s value or an input's was assigned after it was recorded:
+    its rules would use values that are not the ones it was computed from."""
+    seq = node.seq
+    if node.written > seq or any(t.written > seq for t in node.inputs):
+        changed = node if node.written > seq else next(t for t in node.inputs if t.written > seq)
+        name = f"'{changed.name}'" if changed.name else f"of shape {changed.shape}"
+        raise MutationError(
+            f"the tensor {name} was changed (its .data assigned) after {describe(node)} was computed from it, "
+            "so the gradient would use values it was not computed from (an optimiser step between "
+            "backward(retain_graph=True) calls, or w.data -= ... before backward?). Recompute the forward "
+            "pass after changing values, or change them only after backward()")
 
 
 def _checked_vjp(rule, i, g, node):
@@ -114,6 +129,7 @@ def forward_sweep(order, seeds: dict, create_graph: bool = False) -> dict:
                 continue
             acc = None
             inputs, params = node.inputs, node.params
+            _check_unchanged(node)
             for i, inp in enumerate(inputs):
                 t = tan.get(id(inp))
                 if t is not None and prim.jvp[i] is not None:

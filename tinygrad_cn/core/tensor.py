@@ -53,8 +53,8 @@ class Tensor:
     require grad. ``Tensor(t)`` of a tensor copies its values and starts a new leaf.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "name", "tangent", "prim", "inputs", "params",
-                 "seq", "swept", "retains_grad", "__weakref__")
+    __slots__ = ("_data", "grad", "requires_grad", "name", "tangent", "prim", "inputs", "params",
+                 "seq", "written", "swept", "retains_grad", "__weakref__")
     __array_priority__ = 1000
 
     def __init__(self, data, requires_grad: bool = False, name: str | None = None, dtype=None):
@@ -70,17 +70,9 @@ class Tensor:
         self._init(arr, bool(requires_grad), name)
 
     def _init(self, arr, requires_grad, name=None):
-        self.data = arr
-        self.grad = None
-        self.requires_grad = requires_grad
-        self.name = name
-        self.tangent = None
-        self.prim = None
-        self.inputs = ()
-        self.params = None
-        self.seq = next(_seq)
-        self.swept = False
-        self.retains_grad = False
+        self._data, self.grad, self.requires_grad, self.name, self.tangent = arr, None, requires_grad, name, None
+        self.prim, self.inputs, self.params, self.seq = None, (), None, next(_seq)
+        self.written, self.swept, self.retains_grad = 0, False, False
 
     @classmethod
     def wrap(cls, arr: np.ndarray, requires_grad: bool = False, name: str | None = None) -> Tensor:
@@ -90,10 +82,22 @@ class Tensor:
         return t
 
     # ---- attributes -------------------------------------------------------------------------
-    shape = property(lambda self: self.data.shape)
-    dtype = property(lambda self: self.data.dtype)
-    ndim = property(lambda self: self.data.ndim)
-    size = property(lambda self: self.data.size)
+    @property
+    def data(self) -> np.ndarray:
+        """The values. Assigning (``t.data = a``, ``t.data -= a``) stamps the tensor as written, so a
+        later sweep over a graph that recorded it raises MutationError instead of using stale values
+        (writing into a slice, ``t.data[0] = 1``, is not seen)."""
+        return self._data
+
+    @data.setter
+    def data(self, value):
+        self._data = value if isinstance(value, np.ndarray) else as_array(value, who="Tensor.data")
+        self.written = next(_seq)
+
+    shape = property(lambda self: self._data.shape)
+    dtype = property(lambda self: self._data.dtype)
+    ndim = property(lambda self: self._data.ndim)
+    size = property(lambda self: self._data.size)
     op = property(lambda self: None if self.prim is None else self.prim.name,
                   doc="Name of the primitive that made this tensor (None for a leaf).")
     is_leaf = property(lambda self: self.prim is None)

@@ -95,8 +95,13 @@ def _grads_for(out, wrt, seed, graph):
     order, create = graph
     ids = {id(t) for t in wrt}
     got = reverse_sweep(order, {id(out): seed}, create_graph=create, keep=ids, stop=ids, prune=True)
-    return tuple(got.get(id(t)) if id(t) in got else Tensor.wrap(np.zeros(t.shape, t.dtype))
+    return tuple(_in_dtype(got[id(t)], t, create) if id(t) in got else Tensor.wrap(np.zeros(t.shape, t.dtype))
                  for t in wrt)
+
+
+def _in_dtype(g, t, create):
+    """A gradient in the dtype of its input (float64 constants in f must not turn float32 into float64)."""
+    return g if g.dtype == t.dtype or create else Tensor.wrap(g.data.astype(t.dtype))
 
 
 def value_and_grad(f, argnums=0):

@@ -21,10 +21,15 @@ subexpression is shared. ``size(e, distinct=True)`` counts the distinct subexpre
 what sharing them (common subexpression elimination) would leave.
 
 Leaves of the graph: a named tensor is a variable (``x``, ``w``); an unnamed tensor that requires
-grad gets a name ``v1``, ``v2``, ...; any other leaf is a constant. Named intermediate nodes (h1 ...
-h6) are written out in full. The primitives with rules here: add, sub, mul, div, neg, pow (the
-exponent must not depend on the variable), exp, log, sqrt, sin, cos, tanh, sigmoid, identity; any
-other raises NotImplementedError naming it.
+grad gets the name the step tables give it (``x1``, ``x2``, ...); any other leaf is a constant.
+Named intermediate nodes (h1 ... h6) are written out in full. Operators and function names are
+the code forms of the primitives' rows (``Primitive.notation``).
+
+The derivative rules below (``_rule``) are written by hand, on purpose: they are the paper-and-pencil
+calculus that tutorial 03 sets beside automatic differentiation, not the engine's vjp/jvp rules.
+tests/test_symbolic.py checks each against its primitive's row. The primitives with rules here:
+add, sub, mul, div, neg, pow (the exponent must not depend on the variable), exp, log, sqrt, sin,
+cos, tanh, sigmoid, identity; any other raises NotImplementedError naming it.
 
 All walks are iterative and remember the subtrees they have seen (by identity), so sizes of
 exponentially large trees are counted in linear time; only ``to_string`` really writes them out.
@@ -40,10 +45,17 @@ from ..core.tensor import Tensor
 __all__ = ["Expr", "var", "const", "func", "to_expr", "expression", "derivative", "diff", "size",
            "evaluate", "to_string", "simplify", "graph_size", "variables", "to_sympy", "SUPPORTED"]
 
-# op name -> printed function name (the unary functions)
-_FUNCS = {"exp": "exp", "log": "log", "sqrt": "sqrt", "sin": "sin", "cos": "cos", "tanh": "tanh",
-          "sigmoid": "σ"}
-_BINARY = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**"}
+
+
+def _code(op):
+    n = PRIMITIVES[op].notation
+    return n.code if n.code is not None else n.symbol + "({0})"
+
+
+# op name -> printed function name (the unary functions), and operator (the binary ones): the
+# code forms of the rows, e.g. "σ({0})" -> "σ", "{0}**{1}" -> "**"
+_FUNCS = {op: _code(op).split("(")[0] for op in ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid")}
+_BINARY = {op: _code(op).format("", "").strip() for op in ("add", "sub", "mul", "div", "pow")}
 SUPPORTED = ("add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sqrt", "sin", "cos", "tanh",
              "sigmoid", "identity")
 
@@ -397,8 +409,8 @@ def evaluate(expr, env=None, **values):
     return float(out) if out.ndim == 0 else out
 
 
-# precedence: the tighter an operation binds, the higher
-_PREC = {"add": 1, "sub": 1, "mul": 2, "div": 2, "neg": 3, "pow": 4}
+# precedence: the tighter an operation binds, the higher (the rows' notation)
+_PREC = {op: PRIMITIVES[op].notation.prec for op in ("add", "sub", "mul", "div", "neg", "pow")}
 _ATOM = 5
 
 
