@@ -1,0 +1,251 @@
+"""A recorded program as straight-line NumPy source (``tg.jit``'s back end), and the same program
+in the textbook's notation.
+
+``build`` takes the outputs of a traced function (its value, and the gradients or tangents that a
+recorded sweep made of primitive applications) and writes one line per primitive application:
+``h2 = _add(h1, b)``, the row's own NumPy ``forward``, so nothing is written twice. On the way:
+
+- dead code is never written (only what the outputs and guards depend on is visited);
+- values that depend on no input (the sweep's seed of ones, −1 · seed, ...) are folded into
+  constants when traced;
+- forward values are plain variables that the backward lines read (h6 in ∂f/∂h5 = −∂f/∂h6 · h6 / h5);
+- an elementwise ufunc writes into an input buffer that nothing reads afterwards (``out=``), so
+  a cotangent accumulates in place and ``X @ W.T + b`` adds b into the product's buffer.
+
+Inputs are of three kinds: arguments (checked for shape and dtype on every call), tensors the
+function closed over (their current ``.data`` is read on every call) and literals (constants).
+"""
+from __future__ import annotations
+
+import keyword
+
+import numpy as np
+
+from .graph import node_names
+from .tensor import Tensor
+
+__all__ = ["Program", "Retrace", "build"]
+
+
+class Retrace(Exception):
+    """Raised by a generated program when its inputs or a guard differ from the traced ones."""
+
+
+class Program:
+    """A compiled program: ``fn(*arrays)`` returns a tuple of arrays; ``source`` is the Python it
+    runs; ``text`` the same program in the textbook's notation (``show()`` prints it)."""
+
+    __slots__ = ("fn", "source", "text", "lines")
+
+    def __init__(self, fn, source, text, lines):
+        self.fn, self.source, self.text, self.lines = fn, source, text, lines
+
+    def show(self) -> None:
+        print(self.text)
+
+
+def _literal(v):
+    """Python source for a static parameter, or None when it has none (then it is bound by name)."""
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return repr(v)
+    if isinstance(v, tuple):
+        items = [_literal(x) for x in v]
+        if any(i is None for i in items):
+            return None
+        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+    if isinstance(v, slice):
+        parts = [_literal(x) for x in (v.start, v.stop, v.step)]
+        return None if any(p is None for p in parts) else f"slice({', '.join(parts)})"
+    return None
+
+
+def _order(roots, args: dict, start: int) -> list:
+    """Post-order of everything ``roots`` depend on; arguments and tensors made before the trace
+    (``seq < start``) are leaves of the program."""
+    order, seen, stack = [], set(), [(r, False) for r in roots]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.append((node, True))
+        if node.prim is not None and id(node) not in args and node.seq >= start:
+            stack.extend((i, False) for i in node.inputs if id(i) not in seen)
+    return order
+
+
+def _value_text(t: Tensor):
+    """A constant whose entries are all equal, as the number (the 1 of h5 = h4 + 1); else None."""
+    flat = np.ravel(t.data)
+    if flat.size and flat.dtype.kind in "fiub" and np.all(flat == flat[0]):
+        return f"{flat[0].item() + 0:.6g}" if flat.dtype.kind != "b" else str(bool(flat[0]))
+    return None
+
+
+def _is_ufunc(node) -> bool:
+    fwd = node.prim.forward if node.prim is not None else None
+    return isinstance(fwd, np.ufunc) and fwd.signature is None
+
+
+def build(outputs, args, start: int, back_start: int, guards=(), derived=(), label=None, prefix="g_",
+          out_name: str = "f") -> Program:
+    """Compile ``outputs`` (tensors recorded from the leaves ``args``) into a ``Program``.
+
+    ``start``: the first ``seq`` of the trace (older tensors are closed over); ``back_start``: the
+    first ``seq`` of the recorded sweep (its lines are written as adjoints or tangents);
+    ``guards``: (tensor, kind, expected) reads that Python branched on (kind "bool" or "value");
+    ``derived``: (forward node, its cotangent or tangent) pairs, named ``label(name)`` in the text
+    and ``prefix + name`` in the source; ``out_name``: the output's name when it has none."""
+    arg_ids = {id(a): k for k, a in enumerate(args)}
+    order = _order(list(outputs) + [g[0] for g in guards], arg_ids, start)
+    names = node_names(list(outputs) + [g[0] for g in guards] + list(args))
+    if outputs[0].name is None:
+        names[id(outputs[0])] = out_name
+    position = {id(n): p for p, n in enumerate(order)}
+    consumers: dict = {}
+    for n in order:
+        if n.prim is not None and n.seq >= start and id(n) not in arg_ids:
+            for i in n.inputs:
+                consumers.setdefault(id(i), []).append(n)
+
+    ns = {"Retrace": Retrace, "np": np}
+    used = set(ns)
+
+    bound = {}
+
+    def bind(value, stem):
+        """A namespace name for ``value`` (one name per object: each row's forward is bound once)."""
+        if id(value) in bound:
+            return bound[id(value)]
+        k = 0
+        while f"_{stem}{k}" in ns:
+            k += 1
+        ns[f"_{stem}{k}"] = value
+        bound[id(value)] = f"_{stem}{k}"
+        return f"_{stem}{k}"
+
+    def ident(text, fallback):
+        for cand in (text, fallback):
+            if cand.isidentifier() and not keyword.iskeyword(cand) and not cand.startswith("_") and cand not in used:
+                used.add(cand)
+                return cand
+        k = 1
+        while f"{fallback}_{k}" in used:
+            k += 1
+        used.add(f"{fallback}_{k}")
+        return f"{fallback}_{k}"
+
+    kind, py, disp, prec = {}, {}, {}, {}
+    derived_of = {}
+    for x, c in derived:
+        derived_of.setdefault(id(c), names.get(id(x), "?"))
+    head, seen, body, text_fwd, text_back, checked = [], [], [], [], [], []
+    for k, a in enumerate(args):
+        kind[id(a)] = "arg"
+        py[id(a)] = ident(names[id(a)], f"a{k}")
+        disp[id(a)], prec[id(a)] = names[id(a)], 5
+        checked.append(a)
+    guard_at = {}
+    for t, how, expected in guards:
+        guard_at.setdefault(id(t), []).append((how, expected))
+    for k, a in enumerate(args):          # an argument no line reads may have been read as .data
+        if id(a) not in position:
+            seen.append(f"    if not np.array_equal({py[id(a)]}, {bind(a.data.copy(), 'seen')}):\n"
+                        f"        raise Retrace('argument {k} was read by value, not by a recorded op')")
+    for n in order:
+        key = id(n)
+        if key in kind:
+            continue
+        if n.seq < start:                  # closed over: read its current value on every call
+            kind[key] = "ext"
+            ref = bind(n, "c")
+            py[key] = ident(names.get(key, ""), f"c{len(ns)}")
+            disp[key] = names.get(key, py[key])
+            head.append(f"    {py[key]} = {ref}.data")
+            checked.append(n)
+        elif n.prim is None or all(kind[id(i)] == "const" for i in n.inputs):
+            kind[key] = "const"
+            py[key] = bind(n.data, "k")
+            disp[key] = _value_text(n) or names.get(key, py[key])
+        else:
+            kind[key] = "node"
+        prec[key] = 5
+    # ---- the lines ---------------------------------------------------------------------------
+    outs = {id(o) for o in outputs}
+    last_use = {}
+    for n in order:
+        if kind[id(n)] == "node":
+            for i in n.inputs:
+                last_use[id(i)] = position[id(n)]
+    count = 0
+    for n in order:
+        key = id(n)
+        if kind[key] != "node":
+            continue
+        count += 1
+        back = n.seq >= back_start
+        stem = derived_of.get(key)
+        name = names.get(key, f"v{count}")
+        if stem is not None:
+            py[key] = ident(prefix + stem, f"{prefix}{count}")
+            disp[key] = label(stem)
+        else:
+            py[key] = ident(name if not back else "", f"t{count}" if back else f"v{count}")
+            disp[key] = py[key] if back else name
+        prim = n.prim
+        fwd = bind(prim.forward, prim.name if prim.name.isidentifier() else "p")
+        argv = [py[id(i)] for i in n.inputs]
+        for p, v in (n.params or {}).items():
+            argv.append(f"{p}={_literal(v) or bind(v, 'q')}")
+        out = _inplace_target(n, position, consumers, last_use, kind, outs, guard_at)
+        if out is not None:
+            argv.append(f"out={py[id(out)]}")
+        body.append(f"    {py[key]} = {fwd}({', '.join(argv)})")
+        form = prim.notation.write([disp[id(i)] for i in n.inputs], [prec[id(i)] for i in n.inputs])
+        body[-1] += f"    # {py[key] if back and stem is None else disp[key]} = {form}"
+        if back and stem is None and key not in outs and key not in guard_at and len(consumers.get(key, ())) == 1:
+            disp[key], prec[key] = form, prim.notation.prec          # used once: written inside its use
+        else:
+            (text_back if back else text_fwd).append(f"{disp[key]} = {form}")
+        for how, expected in guard_at.get(key, ()):
+            test = (f"bool({py[key]}) is not {expected!r}" if how == "bool" else
+                    f"not np.array_equal({py[key]}, {bind(expected, 'seen')})")
+            body.append(f"    if {test}:\n        raise Retrace('a value that Python branched on changed')")
+    for x, c in derived:                  # ∂f/∂h4 = ∂f/∂h5 where h5 = h4 + 1 passed it on
+        lab = label(names.get(id(x), "?"))
+        if kind.get(id(c)) and disp.get(id(c)) != lab:
+            text_back.append(f"{lab} = {disp[id(c)]}")
+    if checked:      # one comparison of tuples: identical dtypes compare by identity, fast
+        shapes = ", ".join(py[id(t)] + ".shape" for t in checked)
+        dtypes = ", ".join(py[id(t)] + ".dtype" for t in checked)
+        head.append(f"    if ({shapes},) != {bind(tuple(t.shape for t in checked), 'shapes')} or "
+                    f"({dtypes},) != {bind(tuple(t.dtype for t in checked), 'dtypes')}:\n"
+                    "        raise Retrace('an argument or a closed-over tensor changed shape or dtype')")
+    rets = []
+    for o in outputs:
+        rets.append(f"{py[id(o)]}.copy()" if kind[id(o)] == "const" else py[id(o)])
+    params = ", ".join(py[id(a)] for a in args)
+    src = "\n".join([f"def program({params}):"] + head + seen + body + [f"    return ({', '.join(rets)},)"]) + "\n"
+    exec(compile(src, "<tg.jit program>", "exec"), ns)
+    text = "\n".join(["# forward", *text_fwd] + (["# backward" if prefix == "g_" else "# tangents", *text_back]
+                                                   if text_back else []))
+    return Program(ns["program"], src, text, len(body))
+
+
+def _inplace_target(n, position, consumers, last_use, kind, outs, guard_at):
+    """An input of the elementwise ufunc node ``n`` whose buffer ``n`` may overwrite: a ufunc's
+    fresh array of ``n``'s shape and dtype that only ufuncs read (no view of it exists) and that
+    nothing reads after ``n``."""
+    if not _is_ufunc(n) or n.ndim == 0:
+        return None
+    p = position[id(n)]
+    for i in n.inputs:
+        key = id(i)
+        if (kind.get(key) == "node" and _is_ufunc(i) and key not in outs and key not in guard_at
+                and i.shape == n.shape and i.dtype == n.dtype and last_use.get(key) == p
+                and all(_is_ufunc(c) for c in consumers.get(key, ()))):
+            return i
+    return None
