@@ -7,6 +7,7 @@ graphviz and matplotlib, load on first use.
 """
 import importlib
 
+from .core.compile import jit
 from .core.errors import AnomalyError, AxisError, GradientCheckError, GraphFreedError, MutationError, ShapeError
 from .core.graph import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .core.numerical import GradCheckReport, check_grad, numerical_grad
@@ -29,7 +30,7 @@ __version__ = "0.1.0"
 # (use tg.sum, tg.max, ... or the Tensor methods)
 __all__ = [
     "Tensor", "no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly",
-    "grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp", "forward_sweep",
+    "grad", "value_and_grad", "vjp", "jvp", "jit", "jacobian", "hessian", "hvp", "forward_sweep",
     "count_sweeps", "SweepCount", "zero_grad", "check_grad", "numerical_grad", "GradCheckReport",
     "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "softplus", "relu", "maximum", "minimum",
     "where", "matmul", "mean", "logsumexp", "softmax", "log_softmax", "reshape", "transpose",
