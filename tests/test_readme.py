@@ -2,6 +2,8 @@
 import re
 from pathlib import Path
 
+from tinygrad_cn.teach import catalog
+
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
@@ -25,8 +27,8 @@ def _block_after(marker):
 
 def test_first_command_steps_an_existing_tutorial_and_ci_runs_the_second():
     demo = _block_after("<!-- demo-command -->")
-    (path,) = re.findall(r"tutorials/\S+\.py", demo)
-    assert (README.parent / path).is_file()
+    (spec,) = re.findall(r"-m tinygrad_cn\.tutorial\s+(\S+)", demo)      # a file, a number or a name
+    assert catalog.find(spec).parent == README.parent / "tutorials"
     for tutorial in re.findall(r"`(\d\d_\w+\.py)`", README.read_text(encoding="utf-8")):
         assert (README.parent / "tutorials" / tutorial).is_file(), tutorial
     assert "test-command" in (README.parent / ".ci" / "run").read_text()
