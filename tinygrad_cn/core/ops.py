@@ -41,21 +41,19 @@ def normalize_axes(axis, ndim: int, who: str, extra: int = 0) -> tuple:
     if axis is None:
         return tuple(range(ndim))
     axes = (axis,) if not isinstance(axis, (tuple, list)) else tuple(axis)
-    n = ndim + extra
-    if n == 0:
-        for a in axes:
-            if _axis_int(a, who) not in (0, -1):
-                raise AxisError(f"{who}: axis {a} is out of range for a 0-d tensor (only 0 or -1)")
-        return ()
+    n = builtins.max(ndim + extra, 1)      # a 0-d tensor has one virtual axis: 0 or -1
     out = []
     for a in axes:
         a = _axis_int(a, who)
         if not -n <= a < n:
-            raise AxisError(f"{who}: axis {a} is out of range for a tensor with {ndim} dimension(s); "
-                            f"valid axes are {-n} to {n - 1}")
+            where = "a 0-d tensor (only 0 or -1)" if ndim + extra == 0 else \
+                f"a tensor with {ndim} dimension(s); valid axes are {-n} to {n - 1}"
+            raise AxisError(f"{who}: axis {a} is out of range for {where}")
         out.append(a % n)
     if len(set(out)) != len(out):
         raise AxisError(f"{who}: axis {axis!r} repeats an axis; give each axis once")
+    if ndim + extra == 0:
+        return ()
     return tuple(sorted(out))
 
 
