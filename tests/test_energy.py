@@ -1,4 +1,5 @@
-"""Tutorial 10's claims, on small random nets (Bengio & Fischer 2015, arXiv:1510.02777; seed 002):
+"""Tutorial 10's claims, on small random nets (Bengio 2015, arXiv:1510.02777; Scellier & Bengio 2017),
+checked on the models of tinygrad_cn.nn.energy:
 
 - the engine's ∂E/∂s for E(s) = ½Σs² − ½Σ_{i≠j} W_ij ρ(s_i)ρ(s_j) − Σ b_i ρ(s_i) is s − R(s) with
   the paper's R_i(s) = ρ'(s_i)(b_i + Σ_j W_ij ρ(s_j)) (W symmetric; ½(W + Wᵀ) otherwise);
@@ -10,19 +11,17 @@ import numpy as np
 import pytest
 
 import tinygrad_cn as tg
-
-
-def rho(s):
-    return tg.sigmoid(4.0 * s - 2.0)
-
-
-def rho_np(s):
-    return 1.0 / (1.0 + np.exp(-(4.0 * s - 2.0)))
-
-
-def rho_prime_np(s):
-    r = rho_np(s)
-    return 4.0 * r * (1.0 - r)
+from tinygrad_cn.nn.energy import (
+    EnergyNet,
+    energy,
+    ep_gradient,
+    implicit_gradient,
+    layered_grad,
+    nudge,
+    relaxed_cost,
+    rho_np,
+    rho_prime_np,
+)
 
 
 def cos(a, b):
@@ -30,114 +29,23 @@ def cos(a, b):
     return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
 
 
-def energy(s, W, b):
-    s = s if isinstance(s, tg.Tensor) else tg.Tensor(s)
-    W = W if isinstance(W, tg.Tensor) else tg.Tensor(W)
-    b = b if isinstance(b, tg.Tensor) else tg.Tensor(b)
-    r = rho(s)
-    return 0.5 * (s * s).sum() - 0.5 * ((r @ W) * r).sum() - (r * b).sum()
-
-
-class Net:
-    """Layers x, ..., y with symmetric weights between adjacent layers; layer 0 is clamped."""
-
-    def __init__(self, sizes, seed, gain=2.0):
-        rng = np.random.default_rng(seed)
-        self.rng = rng
-        self.sizes = sizes
-        self.N = sum(sizes)
-        off = np.cumsum([0] + list(sizes))
-        self.sl = [slice(int(off[i]), int(off[i + 1])) for i in range(len(sizes))]
-        self.Ws = [rng.standard_normal((sizes[l], sizes[l + 1])) * gain / np.sqrt(sizes[l] + sizes[l + 1])
-                   for l in range(len(sizes) - 1)]
-        self.b = 0.1 * rng.standard_normal(self.N)
-        self.free = np.ones(self.N, bool)
-        self.free[self.sl[0]] = False
-
-    def W(self, Ws=None):
-        """The full symmetric matrix (built with engine ops when Ws are Tensors)."""
-        Ws = self.Ws if Ws is None else Ws
-        if not any(isinstance(B, tg.Tensor) for B in Ws):
-            W = np.zeros((self.N, self.N))
-            for l, B in enumerate(Ws):
-                W[self.sl[l], self.sl[l + 1]] = B
-                W[self.sl[l + 1], self.sl[l]] = B.T
-            return W
-        U = None
-        for l, B in enumerate(Ws):
-            P = np.zeros((self.N, self.sizes[l]))
-            P[self.sl[l]] = np.eye(self.sizes[l])
-            Q = np.zeros((self.sizes[l + 1], self.N))
-            Q[:, self.sl[l + 1]] = np.eye(self.sizes[l + 1])
-            term = tg.Tensor(P) @ B @ tg.Tensor(Q)
-            U = term if U is None else U + term
-        return U + U.transpose()
-
-    def R(self, s):
-        return rho_prime_np(s) * (self.b + self.W() @ rho_np(s))
-
-    def grad_s(self, s, beta=0.0, target=None):
-        W, b, y = self.W(), self.b, self.sl[-1]
-
-        def F(s):
-            e = energy(s, W, b)
-            if beta:
-                e = e + beta * 0.5 * ((s[y] - tg.Tensor(target)) ** 2).sum()
-            return e
-        return tg.grad(F)(s).numpy()
-
-    def settle(self, s, beta=0.0, target=None, eps=0.25, tol=1e-12):
-        s = np.array(s, float)
-        for _ in range(50000):
-            g = self.grad_s(s, beta, target)
-            g[~self.free] = 0.0
-            if np.abs(g).max() < tol:
-                return s
-            s -= eps * g
-        raise AssertionError("no fixed point")
-
-    def free_point(self):
-        s = np.zeros(self.N)
-        s[self.sl[0]] = self.rng.uniform(0, 1, self.sizes[0])
-        return self.settle(s)
-
-
-def layered_grad(net, s_hat, layer, target):
-    """∂C/∂h_layer through the layered net (gains ρ'(ŝ) and top-down inputs frozen at ŝ)."""
-    top = len(net.sizes) - 1
-
-    def C(h):
-        cur = h
-        for j in range(layer + 1, top + 1):
-            u = tg.Tensor(net.b[net.sl[j]]) + rho(cur) @ tg.Tensor(net.Ws[j - 1])
-            if j < top:
-                u = u + tg.Tensor(net.Ws[j] @ rho_np(s_hat[net.sl[j + 1]]))
-            cur = tg.Tensor(rho_prime_np(s_hat[net.sl[j]])) * u
-        return 0.5 * ((cur - tg.Tensor(target)) ** 2).sum()
-    return tg.grad(C)(s_hat[net.sl[layer]]).numpy()
-
-
-def nudge(net, s_hat, target, eps, T):
-    s = s_hat.copy()
-    traj = [s.copy()]
-    for _ in range(T):
-        new = s - eps * net.grad_s(s)
-        new[net.sl[0]] = s_hat[net.sl[0]]
-        new[net.sl[-1]] = s[net.sl[-1]] + eps * (target - s[net.sl[-1]])
-        s = new
-        traj.append(s.copy())
-    return np.array(traj)
+def free_point(net, rng):
+    """The free fixed point from a random clamped input x ~ U(0, 1)."""
+    s = np.zeros(net.N)
+    s[net.sl[0]] = rng.uniform(0, 1, net.sizes[0])
+    return net.settle(s)[0]
 
 
 @pytest.mark.parametrize("seed", range(10))
 def test_engine_gradient_is_paper_drive(seed):
-    net = Net([3, 5, 4, 2], seed)
-    W, rng = net.W(), np.random.default_rng(100 + seed)
+    net = EnergyNet([3, 5, 4, 2], seed)
+    W, rng = net.W_full(), np.random.default_rng(100 + seed)
     assert np.allclose(W, W.T) and np.all(np.diag(W) == 0)
     for _ in range(5):
         s = 2.0 * rng.standard_normal(net.N)
         g = tg.grad(lambda s: energy(s, W, net.b))(s).numpy()
         assert np.abs(g - (s - net.R(s))).max() < 1e-12              # −∂E/∂s = R(s) − s
+        assert np.abs(net.dE_ds(s) - g).max() == 0.0
     A = rng.standard_normal((net.N, net.N))                           # not symmetric
     np.fill_diagonal(A, 0.0)
     g = tg.grad(lambda s: energy(s, A, net.b))(s).numpy()
@@ -146,19 +54,20 @@ def test_engine_gradient_is_paper_drive(seed):
 
 
 def test_energy_formula_counts_each_connection_once():
-    net = Net([3, 5, 4, 2], 0)
+    net = EnergyNet([3, 5, 4, 2], 0)
     s = np.random.default_rng(1).standard_normal(net.N)
     r = rho_np(s)
     by_pairs = 0.5 * s @ s - sum(r[net.sl[l]] @ B @ r[net.sl[l + 1]] for l, B in enumerate(net.Ws)) - net.b @ r
-    assert abs(energy(s, net.W(), net.b).item() - by_pairs) < 1e-12
+    assert abs(energy(s, net.W_full(), net.b).item() - by_pairs) < 1e-12
+    assert abs(net.energy(s).item() - by_pairs) < 1e-12               # W assembled from the blocks in the graph
 
 
 @pytest.mark.parametrize("seed", range(20))
 def test_first_changes_are_backprop(seed):
-    net = Net([4, 6, 6, 2], seed)
-    s_hat = net.free_point()
+    net, rng = EnergyNet([4, 6, 6, 2], seed), np.random.default_rng(1000 + seed)
+    s_hat = free_point(net, rng)
     assert np.abs(s_hat - net.R(s_hat))[net.free].max() < 1e-11     # fixed point s = R(s)
-    target = s_hat[net.sl[-1]] + net.rng.uniform(-0.5, 0.5, 2)
+    target = s_hat[net.sl[-1]] + rng.uniform(-0.5, 0.5, 2)
     eps = 0.01
     d = nudge(net, s_hat, target, eps, 3) - s_hat
     h1, h2 = 2, 1
@@ -172,8 +81,8 @@ def test_first_changes_are_backprop(seed):
 
 
 def test_epsilon_powers():
-    net = Net([4, 6, 6, 2], 0)
-    s_hat = net.free_point()
+    net = EnergyNet([4, 6, 6, 2], 0)
+    s_hat = free_point(net, np.random.default_rng(1000))
     target = s_hat[net.sl[-1]] + 0.3
     eps_grid = np.logspace(-3, -1.5, 4)
     sizes = {3: [], 2: [], 1: []}
@@ -186,55 +95,23 @@ def test_epsilon_powers():
         assert abs(slope - power) < 0.02
 
 
-def ep_and_true_gradient(net, beta):
-    x = net.rng.uniform(0, 1, net.sizes[0])
-    s0 = np.zeros(net.N)
-    s0[net.sl[0]] = x
-    s_free = net.settle(s0)
-    target = net.rng.uniform(0, 1, net.sizes[-1])
-    y = net.sl[-1]
-    n_params = len(net.Ws) + 1
-
-    def dE_dtheta(s):
-        f = lambda s, *p: energy(s, net.W(list(p[:-1])), p[-1])
-        return np.concatenate([g.numpy().ravel() for g in
-                               tg.grad(f, argnums=tuple(range(1, n_params + 1)))(s, *net.Ws, net.b)])
-    s_beta = net.settle(s_free, beta, target)
-    g_ep = (dE_dtheta(s_beta) - dE_dtheta(s_free)) / beta
-
-    # implicit function theorem: dC/dθ = −λᵀ ∂²E/∂s∂θ, λ = H⁻¹ ∂C/∂s (free units)
-    fixed = tg.Tensor(s_free[~net.free])
-    H = tg.hessian(lambda v: energy(tg.cat([fixed, v]), net.W(), net.b), s_free[net.free]).numpy()
-    dC = np.zeros(net.free.sum())
-    dC[-net.sizes[-1]:] = s_free[y] - target
-    lam = np.linalg.solve(H, dC)
-
-    def lam_dot_grad(*p):
-        gs = tg.grad(lambda v: energy(tg.cat([fixed, v]), net.W(list(p[:-1])), p[-1]))(s_free[net.free])
-        return (gs * tg.Tensor(lam)).sum()
-    g_true = -np.concatenate([g.numpy().ravel() for g in
-                              tg.grad(lam_dot_grad, argnums=tuple(range(n_params)))(*net.Ws, net.b)])
-
-    # finite differences through the relaxation, along one random direction
-    v = [net.rng.standard_normal(p.shape) for p in net.Ws + [net.b]]
-
-    def J(h):
-        saved = net.Ws, net.b
-        net.Ws = [B + h * d for B, d in zip(saved[0], v[:-1])]
-        net.b = saved[1] + h * v[-1]
-        try:
-            s = net.settle(s0)
-        finally:
-            net.Ws, net.b = saved
-        return 0.5 * np.sum((s[y] - target) ** 2)
-    fd = (J(1e-5) - J(-1e-5)) / 2e-5
-    return g_ep, g_true, fd, np.concatenate([d.ravel() for d in v])
+def flat(arrays):
+    return np.concatenate([np.ravel(a) for a in arrays])
 
 
 @pytest.mark.parametrize("seed", range(6))
 def test_equilibrium_propagation_gradient(seed):
-    net = Net([3, 5, 4, 2], seed)
-    g_ep, g_true, fd, v = ep_and_true_gradient(net, beta=1e-3)
-    assert abs(fd - g_true @ v) < 1e-7 * max(1.0, abs(fd))            # the implicit gradient is right
+    net, rng = EnergyNet([3, 5, 4, 2], seed), np.random.default_rng(1000 + seed)
+    s0 = np.zeros(net.N)
+    s0[net.sl[0]] = rng.uniform(0, 1, net.sizes[0])
+    s_free = net.settle(s0)[0]
+    target = rng.uniform(0, 1, net.sizes[-1])
+    g_ep = flat(ep_gradient(net, s_free, 1e-3, target))
+    g_true = flat(implicit_gradient(net, s_free, target))
+    # finite differences through the relaxation, along one random direction: checks the implicit gradient
+    v = [rng.standard_normal(p.shape) for p in net.params()]
+    J = lambda h: relaxed_cost(net, [p + h * d for p, d in zip(net.params(), v)], s0, target)
+    fd = (J(1e-5) - J(-1e-5)) / 2e-5
+    assert abs(fd - g_true @ flat(v)) < 1e-7 * max(1.0, abs(fd))      # the implicit gradient is right
     assert cos(g_ep, g_true) > 0.99
     assert np.linalg.norm(g_ep - g_true) < 0.01 * np.linalg.norm(g_true)   # error O(β)

@@ -40,28 +40,33 @@
 # 短版只缩短第 4–6 节的训练（种子少、步数少），断言相应放宽但仍然有意义；文中的数字都来自全量运行，并在全量模式下断言。
 
 # %%
-import os
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-try:
-    import tinygrad_cn as tg
-except ImportError:  # not installed (no `pip install -e .`): run from the repository checkout
-    _root = Path(globals().get("__file__", Path.cwd() / "_")).resolve().parent.parent
-    sys.path.insert(0, str(_root))
-    import tinygrad_cn as tg
+import tinygrad_cn as tg
 from tinygrad_cn import datasets, plotting
 from tinygrad_cn import functional as F
+from tinygrad_cn.nn.target_prop import (
+    dtp_directions,
+    dtp_targets,
+    exact_inverse_linear,
+    exact_inverse_np,
+    f_layer,
+    forward_names,
+    forward_np,
+    g_np,
+    init_params,
+    local_loss,
+    network_loss,
+    train_inverses,
+    upper_loss_grad,
+)
+from tinygrad_cn.teach.lesson import QUICK, plt, show_code
 from tinygrad_cn.teach.text import table_row
 
-QUICK = os.environ.get("TINYGRAD_CN_QUICK") == "1"
 np.set_printoptions(precision=4, suppress=True, linewidth=100)
 T_START = time.perf_counter()
-
-plt = plotting.pyplot(optional=True)   # None without matplotlib (the optional 'plot' extra)
 
 
 def cos(a, b):
@@ -133,15 +138,6 @@ def make_layer(rng, n=N1, scale=1.0):
     return W, b
 
 
-def f_layer(h, W, b):
-    return tg.tanh(F.linear(h, W, b))
-
-
-def g_exact_np(y, W, b):
-    """The exact inverse of f: W⁻¹(atanh(y) − b)."""
-    return np.linalg.solve(W, np.arctanh(y) - b)
-
-
 W1, b1 = make_layer(rng)
 U1 = rng.standard_normal((3, N1))
 label1 = 2
@@ -158,10 +154,10 @@ e = tg.grad(L_upper)(h_i).data                                        # ∂L/∂
 grad_prev = tg.grad(lambda h: L_upper(f_layer(h, W1, b1)))(h_prev).data   # ∂L/∂h_{i−1}, backprop
 J = tg.jacobian(lambda h: f_layer(h, W1, b1), h_prev).data            # ∂f/∂h_{i−1}
 J_g = tg.jacobian(lambda y: tg.Tensor(np.linalg.inv(W1)) @ (0.5 * tg.log((1 + y) / (1 - y)) - b1), h_i).data
-print("‖g(f(h)) − h‖          =", np.abs(g_exact_np(h_i, W1, b1) - h_prev).max())
+print("‖g(f(h)) − h‖          =", np.abs(exact_inverse_np(h_i, W1, b1) - h_prev).max())
 print("‖J_g J_f − I‖           =", np.abs(J_g @ J - np.eye(N1)).max())
 print("‖∂L/∂h_{i−1} − Jᵀe‖     =", np.abs(grad_prev - J.T @ e).max())
-assert np.abs(g_exact_np(h_i, W1, b1) - h_prev).max() < 1e-12
+assert np.abs(exact_inverse_np(h_i, W1, b1) - h_prev).max() < 1e-12
 assert np.abs(J_g @ J - np.eye(N1)).max() < 1e-10                    # the engine's J_g is J⁻¹
 assert np.abs(grad_prev - J.T @ e).max() < 1e-14                      # backprop = Jᵀe
 
@@ -170,7 +166,7 @@ W_ = (8, 12, 14, 12, 14)
 print(table_row(("η̂", "‖位移/η̂ + J⁻¹e‖", "内积/(η̂‖e‖²)", "cos(位移, −∂L/∂h)", "1/κ(J)"), W_))
 rows1 = []
 for eta in (1e-1, 1e-2, 1e-3, 1e-4):
-    d = g_exact_np(h_i - eta * e, W1, b1) - g_exact_np(h_i, W1, b1)   # (T3) with g = f⁻¹
+    d = exact_inverse_np(h_i - eta * e, W1, b1) - exact_inverse_np(h_i, W1, b1)   # (T3) with g = f⁻¹
     rows1.append((eta, np.linalg.norm(d / eta + np.linalg.solve(J, e)), d @ (-grad_prev) / (eta * e @ e),
                   cos(d, -grad_prev)))
     print(table_row((f"{eta:.0e}", f"{rows1[-1][1]:.2e}", f"{rows1[-1][2]:.6f}", f"{rows1[-1][3]:.4f}",
@@ -308,103 +304,28 @@ if plt is not None:
 # 让顶层的步子和反向传播的一样大，比较才公平。反向传播用同一个网络、同一个 lr = 0.3、同样的小批量顺序、普通 SGD。
 #
 # 每一个"局部梯度"都由引擎对局部损失求（`tg.grad`），没有手写导数。
+#
+# 网络和 DTP 的这几步写在包里：`tinygrad_cn/nn/target_prop.py`（`init_params`、`forward_np`、逆映射 `g_np`、
+# `dtp_targets`、`dtp_directions`、`train_inverses`……），测试也用它。下面的格子先打印其中三段：
+# 目标 (T2)(T3)、局部损失 (T4)、逆映射的一步 (T5)。
 
 # %%
 X_train, y_train = datasets.moons(500, noise=0.2, seed=0)
 X_test, y_test = datasets.moons(1000, noise=0.2, seed=1)
 H, N_HIDDEN = 16, 4
+SIZES = (2,) + (H,) * N_HIDDEN + (2,)   # 2 → 16 → 16 → 16 → 16 → 2
 ETA_HAT = 0.1          # target step η̂ (T2)
 LR = 0.3               # backprop's learning rate, and the output layer's in DTP
 LR_H = LR / (2 * ETA_HAT)   # DTP's hidden layers: same step as backprop at the top hidden layer
 LR_INV = 0.05          # inverse (denoising reconstruction) learning rate
 SIGMA = 0.3            # corruption noise of (T5)
 BATCH = 50
-FWD = [f"{p}{i}" for i in range(1, N_HIDDEN + 1) for p in "Wb"] + ["Wo", "bo"]
+FWD = forward_names(N_HIDDEN)   # W1, b1, …, W4, b4, Wo, bo
 
-
-def init_params(seed):
-    rng = np.random.default_rng(seed)
-    P, n_in = {}, 2
-    for i in range(1, N_HIDDEN + 1):
-        P[f"W{i}"] = rng.standard_normal((H, n_in)) / np.sqrt(n_in)
-        P[f"b{i}"] = np.zeros(H)
-        if i >= 2:
-            P[f"V{i}"] = rng.standard_normal((H, H)) / np.sqrt(H)
-            P[f"c{i}"] = np.zeros(H)
-        n_in = H
-    P["Wo"] = rng.standard_normal((2, H)) / np.sqrt(H)
-    P["bo"] = np.zeros(2)
-    return P
-
-
-def forward_np(P, X):
-    """h_0 = x, h_1 … h_4 (plain NumPy: the values only)."""
-    hs = [X]
-    for i in range(1, N_HIDDEN + 1):
-        hs.append(np.tanh(hs[-1] @ P[f"W{i}"].T + P[f"b{i}"]))
-    return hs
-
-
-def g_np(P, i, h):
-    return np.tanh(h @ P[f"V{i}"].T + P[f"c{i}"])
-
-
-def loss_fn(xb, yb, *ps):
-    """The network's loss (mean cross-entropy) as a function of all forward parameters, in FWD order."""
-    h = xb
-    for i in range(N_HIDDEN):
-        h = f_layer(h, ps[2 * i], ps[2 * i + 1])
-    return F.cross_entropy(F.linear(h, ps[-2], ps[-1]), yb)
-
-
-true_grad = tg.value_and_grad(loss_fn, argnums=tuple(range(2, 2 + len(FWD))))
-# per-sample ∂ℓ/∂h_4 (loss summed over the batch) and the output layer's gradient
-top_grad = tg.grad(lambda h, W, b, yb: F.cross_entropy(F.linear(h, W, b), yb, reduction="sum"), argnums=(0, 1, 2))
-
-
-def local_loss(h_prev, target, W, b):
-    """(T4): (1/B) Σ ‖f(h_prev) − target‖², with h_prev and target constants."""
-    d = f_layer(h_prev, W, b) - target
-    return (d * d).sum() / h_prev.shape[0]
-
-
-local_grad = tg.grad(local_loss, argnums=(2, 3))
-
-
-def inverse_loss(h_noisy, W, b, V, c):
-    """(T5): (1/B) Σ ‖g(f(h + ε)) − (h + ε)‖², a denoising autoencoder with f as the encoder."""
-    d = tg.tanh(F.linear(f_layer(h_noisy, W, b), V, c)) - h_noisy
-    return (d * d).sum() / h_noisy.shape[0]
-
-
-inverse_grad = tg.grad(inverse_loss, argnums=(3, 4))
-
-
-def train_inverses(P, hs, rng, lr_inv=LR_INV):
-    for i in range(2, N_HIDDEN + 1):
-        h_noisy = hs[i - 1] + SIGMA * rng.standard_normal(hs[i - 1].shape)
-        gV, gc = inverse_grad(h_noisy, P[f"W{i}"], P[f"b{i}"], P[f"V{i}"], P[f"c{i}"])
-        P[f"V{i}"] -= lr_inv * gV.data
-        P[f"c{i}"] -= lr_inv * gc.data
-
-
-def dtp_targets(P, hs, yb, eta_hat=ETA_HAT, g=None):
-    """(T2) and (T3): the targets ĥ_4 … ĥ_1, and the output layer's gradient."""
-    g = g or (lambda i, h: g_np(P, i, h))
-    e, gWo, gbo = top_grad(hs[N_HIDDEN], P["Wo"], P["bo"], yb)
-    targets = {N_HIDDEN: hs[N_HIDDEN] - eta_hat * e.data}
-    for i in range(N_HIDDEN, 1, -1):
-        targets[i - 1] = hs[i - 1] + g(i, targets[i]) - g(i, hs[i])
-    return targets, gWo.data / len(yb), gbo.data / len(yb)
-
-
-def dtp_directions(P, hs, targets):
-    """The gradients of the local losses (T4): DTP's update is −lr_h times these."""
-    out = {}
-    for i in range(1, N_HIDDEN + 1):
-        gW, gb = local_grad(hs[i - 1], targets[i], P[f"W{i}"], P[f"b{i}"])
-        out[f"W{i}"], out[f"b{i}"] = gW.data, gb.data
-    return out
+show_code(dtp_targets)      # (T2), (T3)
+show_code(local_loss)       # (T4)
+show_code(train_inverses)   # (T5), through inverse_loss
+true_grad = tg.value_and_grad(network_loss, argnums=tuple(range(2, 2 + len(FWD))))
 
 
 def layer_vec(d, i):
@@ -424,10 +345,10 @@ def angles(P, xb, yb, targets=None, eta_hat=ETA_HAT, g=None):
 
 
 # sanity checks on one batch: the top hidden layer and the output layer follow the true gradient exactly
-P0 = init_params(0)
+P0 = init_params(0, SIZES)
 xb, yb = X_train[:BATCH], y_train[:BATCH]
 c0, upd0, tru0 = angles(P0, xb, yb)
-_, gWo0, gbo0 = dtp_targets(P0, forward_np(P0, xb), yb)
+_, gWo0, gbo0 = dtp_targets(P0, forward_np(P0, xb), yb, ETA_HAT)
 ratio_top = layer_vec(upd0, N_HIDDEN) / layer_vec(tru0, N_HIDDEN)
 print("初始网络、一个小批量上 cos(DTP 更新, 真梯度)，层 1–4：", np.round(c0, 4))
 print("顶层：局部梯度 / 真梯度 =", ratio_top.min(), "…", ratio_top.max(), "(2η̂ =", 2 * ETA_HAT, ")")
@@ -467,7 +388,7 @@ def train(seed, method, steps=STEPS):
     """method: "bp", "dtp" (inverses trained by (T5)), "dtp_rand" (inverses fixed at their random init)
     or "top" (true gradient, but only layer 4 and the output layer learn).
     Returns the log: rows (step, train loss, test accuracy) and the cosines per hidden layer (DTP only)."""
-    P = init_params(seed)
+    P = init_params(seed, SIZES)
     rng = np.random.default_rng(1000 + seed)          # the same batches for the three methods
     noise_rng = np.random.default_rng(2000 + seed)
     log, cosines = [], []
@@ -486,8 +407,8 @@ def train(seed, method, steps=STEPS):
             continue
         hs = forward_np(P, xb)
         if method == "dtp":
-            train_inverses(P, hs, noise_rng)
-        targets, gWo, gbo = dtp_targets(P, hs, yb)
+            train_inverses(P, hs, noise_rng, LR_INV, SIGMA)
+        targets, gWo, gbo = dtp_targets(P, hs, yb, ETA_HAT)
         if step % LOG == 0:
             c, upd, _ = angles(P, xb, yb, targets)
             cosines.append(c)
@@ -681,42 +602,28 @@ if plt is not None:
 INV_STEPS = [0, 10, 30, 100, 300] if QUICK else [0, 10, 30, 100, 300, 1000, 3000]
 
 
-def exact_inverse_linear(P, hs):
-    """The exact inverse g_i = f_i⁻¹ in its first-order form (η̂ → 0): g_i(ĥ) − g_i(h_i) = J_i⁻¹(ĥ − h_i) with
-    J_i = diag(1 − h_i²) W_i per sample. Only differences of g enter (T3), so this is all DTP needs; using the
-    linear map avoids both targets outside (−1, 1) and the cancellation in atanh(ĥ) − atanh(h) at tiny η̂."""
-    return lambda i, h: np.linalg.solve(P[f"W{i}"], (h / (1 - hs[i] ** 2)).T).T
-
-
-def upper_loss_grad(P, i, h):
-    """Per-sample ∂ℓ/∂h_i (cross-entropy summed over the batch, so rows decouple), from the engine."""
-    def L(h):
-        for j in range(i + 1, N_HIDDEN + 1):
-            h = f_layer(h, P[f"W{j}"], P[f"b{j}"])
-        return F.cross_entropy(F.linear(h, P["Wo"], P["bo"]), y_train, reduction="sum")
-    return tg.grad(L)(h).data
-
+show_code(exact_inverse_linear)
 
 frozen = np.zeros((len(SEEDS), len(INV_STEPS), N_HIDDEN))
 recon = np.zeros((len(SEEDS), len(INV_STEPS), N_HIDDEN - 1))
 exact = np.zeros((len(SEEDS), N_HIDDEN))
 exact_h = []          # per-sample cos(ĥ_i − h_i, −∂ℓ/∂h_i) with the exact inverse, layers 1–3
 for a, s in enumerate(SEEDS):
-    P = init_params(s)
+    P = init_params(s, SIZES)
     rng = np.random.default_rng(1000 + s)
     noise_rng = np.random.default_rng(2000 + s)
     hs_all = forward_np(P, X_train)
     g_ex = exact_inverse_linear(P, hs_all)
     exact[a] = angles(P, X_train, y_train, g=g_ex)[0]
-    tg_ex, _, _ = dtp_targets(P, hs_all, y_train, g=g_ex)
+    tg_ex, _, _ = dtp_targets(P, hs_all, y_train, ETA_HAT, g=g_ex)
     for i in range(1, N_HIDDEN):
-        dh, gh = tg_ex[i] - hs_all[i], -upper_loss_grad(P, i, hs_all[i])
+        dh, gh = tg_ex[i] - hs_all[i], -upper_loss_grad(P, i, hs_all[i], y_train)
         exact_h.append((dh * gh).sum(1) / (np.linalg.norm(dh, axis=1) * np.linalg.norm(gh, axis=1)))
     done = 0
     for b_, k in enumerate(INV_STEPS):
         while done < k:
             idx = rng.choice(len(X_train), BATCH, replace=False)
-            train_inverses(P, forward_np(P, X_train[idx]), noise_rng)
+            train_inverses(P, forward_np(P, X_train[idx]), noise_rng, LR_INV, SIGMA)
             done += 1
         frozen[a, b_] = angles(P, X_train, y_train)[0]
         recon[a, b_] = [((g_np(P, i, hs_all[i]) - hs_all[i - 1]) ** 2).sum() /
@@ -751,7 +658,7 @@ if not QUICK:
     assert 1.55 <= rc[0].min() and rc[0].max() < 2.05 and np.all(rc[INV_STEPS.index(300)] < 0.025)
     assert exact_h.size == 7500 and (exact[:, :3] < 0).any()
     near(np.median(exact_h), 0.03, 6e-3)
-    assert max(np.linalg.cond(init_params(s)[f"W{i}"]) for s in SEEDS for i in range(2, N_HIDDEN + 1)) > 1000
+    assert max(np.linalg.cond(init_params(s, SIZES)[f"W{i}"]) for s in SEEDS for i in range(2, N_HIDDEN + 1)) > 1000
 
 if plt is not None:
     L_ = plotting.label
