@@ -433,3 +433,17 @@ def test_markdown_is_coloured_on_a_terminal_only(tmp_path, monkeypatch):
         monkeypatch.setenv("NO_COLOR", "1")
         assert not console.wants_color(tty)
     os.close(leader)
+
+
+def test_progress_wipes_its_line_for_writelines_too_and_restores_the_streams(monkeypatch):
+    import time
+
+    from tinygrad_cn.teach.progress import Progress
+    screen = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", screen)
+    with Progress(7, status=screen, live=True, after=0.05):
+        time.sleep(1.2)
+        sys.stdout.writelines(["a\n", "b\n"])
+    assert sys.stdout is screen
+    text = screen.getvalue()
+    assert "cell 7 running…" in text and text.endswith("\r\033[Ka\nb\n")

@@ -25,6 +25,10 @@ class _Watched:
         self._before_write()
         return self._stream.write(text)
 
+    def writelines(self, lines):
+        self._before_write()
+        return self._stream.writelines(lines)
+
     def __getattr__(self, name):
         return getattr(self._stream, name)
 
