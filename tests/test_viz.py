@@ -12,9 +12,10 @@ import pytest
 
 import tinygrad_cn as tg
 from tinygrad_cn import viz
-from tinygrad_cn.core.graph import toposort
 from tinygrad_cn.core.errors import GraphFreedError
+from tinygrad_cn.core.graph import toposort
 from tinygrad_cn.teach.textbook import sigmoid_example
+from tinygrad_cn.teach.viz import engines as viz_engines
 
 HOSTILE = 'a"<b>&\\{c}|中文'
 SVG = "{http://www.w3.org/2000/svg}"
@@ -73,8 +74,11 @@ class Dot:
         return self.nodes[node_id]["lines"][0].split(" = ")[0]
 
     def id_of(self, name):
-        (nid,) = [k for k in self.tensors if self.name(k) == name]
+        (nid,) = self.ids_of(name)
         return nid
+
+    def ids_of(self, name):
+        return [k for k in self.tensors if self.name(k) == name]
 
     def lines(self, name):
         return self.nodes[self.id_of(name)]["lines"]
@@ -106,14 +110,16 @@ def test_textbook_graph_has_exactly_its_nodes_and_edges():
     for op in d.ops:
         assert len([1 for a, _, _ in d.edges if a == op]) == 1
     names = sorted(d.name(k) for k in d.tensors)
-    assert names == sorted(["x", "w", "b", "h1", "h2", "h3", "h4", "h5", "h6", "v1", "v2"])
+    # the two literal 1s are unnumbered constants, shown by their value (NNDL fig. 5.8)
+    assert names == sorted(["x", "w", "b", "h1", "h2", "h3", "h4", "h5", "h6", "1", "1"])
     assert d.inputs_of("h1") == ["w", "x"]
     assert d.inputs_of("h2") == ["h1", "b"]
     assert d.inputs_of("h3") == ["h2"]
     assert d.inputs_of("h4") == ["h3"]
-    assert d.inputs_of("h5") == ["h4", "v1"]
-    assert d.inputs_of("h6") == ["v2", "h5"]
-    assert d.lines("v1") == ["v1 = 1"] and d.lines("v2") == ["v2 = 1"]
+    assert d.inputs_of("h5") == ["h4", "1"]
+    assert d.inputs_of("h6") == ["1", "h5"]
+    assert [d.nodes[k]["lines"] for k in d.ids_of("1")] == [["1"], ["1"]]
+    assert not any(n.startswith("v") for n in names)
 
 
 def test_node_kinds_and_colours():
@@ -121,13 +127,12 @@ def test_node_kinds_and_colours():
     d = Dot(viz.draw(g["h6"]))
     kinds = {d.name(k): v["cls"] for k, v in d.tensors.items()}
     assert {n for n, c in kinds.items() if "param" in c} == {"w", "b"}
-    assert {n for n, c in kinds.items() if "const" in c} == {"x", "v1", "v2"}
+    assert {n for n, c in kinds.items() if "const" in c} == {"x", "1"}
     assert {n for n, c in kinds.items() if "inner" in c} == {"h1", "h2", "h3", "h4", "h5", "h6"}
     assert {n for n, c in kinds.items() if "output" in c} == {"h6"}
-    fills = {n: re.search(r'fillcolor="(#\w+)"', d.tensors[d.id_of(n)]["attrs"]).group(1)
-             for n in kinds}
+    fills = {d.name(k): re.search(r'fillcolor="(#\w+)"', v["attrs"]).group(1) for k, v in d.tensors.items()}
     assert fills["w"] == fills["b"]
-    assert fills["x"] == fills["v1"] == fills["v2"]
+    assert fills["x"] == fills["1"]
     assert len({fills["w"], fills["x"], fills["h6"], fills["h1"]}) == 4
     for v in d.tensors.values():
         assert "shape=box" in v["attrs"] and "rounded" in v["attrs"]
@@ -140,7 +145,7 @@ def test_values_and_shapes():
     d = Dot(viz.draw(g["h6"]))
     assert d.lines("h6") == ["h6 = 0.5"] and d.lines("w") == ["w = 0"] and d.lines("h5") == ["h5 = 2"]
     d = Dot(viz.draw(g["h6"], values=False))
-    assert d.lines("h6") == ["h6"] and d.lines("v1") == ["v1"]
+    assert d.lines("h6") == ["h6"] and [d.nodes[k]["lines"] for k in d.ids_of("1")] == [["1"], ["1"]]
 
     small = tg.Tensor(np.arange(6.0).reshape(2, 3), requires_grad=True, name="A")
     big = tg.Tensor(np.arange(7.0), requires_grad=True, name="B")
@@ -156,17 +161,43 @@ def test_values_and_shapes():
     assert sums and all(s[1] == "axes=(0, 1)" or s[1] == "axes=(0,)" for s in sums)
 
 
+# NNDL eqs. 5.75–5.79 at x = 1, w = b = 0: h5 = 2, so ∂h6/∂h5 = −1/h5² = −0.25, ∂h6/∂h4 = −0.25,
+# ∂h6/∂h3 = −0.25 · e⁰ = −0.25, ∂h6/∂h2 = 0.25, ∂h6/∂h1 = 0.25, ∂h6/∂w = 0.25 · x = 0.25, ∂h6/∂b = 0.25
+ADJOINTS = dict(h6="1", h5="-0.25", h4="-0.25", h3="-0.25", h2="0.25", h1="0.25", w="0.25", b="0.25")
+
+
+def _adjoint_lines(d):
+    return {n: [line for line in d.lines(n) if line.startswith("∂")] for n in ADJOINTS}
+
+
 def test_grads_after_backward():
     g = textbook()
-    assert "grad" not in "".join(sum((v["lines"] for v in Dot(viz.draw(g["h6"])).nodes.values()), []))
-    g["h3"].retain_grad()
+    assert "∂" not in "".join(sum((v["lines"] for v in Dot(viz.draw(g["h6"])).nodes.values()), []))
     g["h6"].backward(retain_graph=True)
     d = Dot(viz.draw(g["h6"]))
-    assert d.lines("w") == ["w = 0", "grad = 0.25"]
-    assert d.lines("b") == ["b = 0", "grad = 0.25"]
-    assert d.lines("h3") == ["h3 = 0", "grad = -0.25"]     # ∂h6/∂h3 = −1/h5² · e^h3 (eq. 5.77)
-    for n in ("x", "h1", "h2", "h4", "h5", "h6", "v1", "v2"):
-        assert not any(line.startswith("grad") for line in d.lines(n))
+    assert d.lines("w") == ["w = 0", "∂h6/∂w = 0.25"]
+    assert d.lines("h3") == ["h3 = 0", "∂h6/∂h3 = -0.25"]     # ∂h6/∂h3 = −1/h5² · e^h3 (eq. 5.77)
+    assert _adjoint_lines(d) == {n: [f"∂h6/∂{n} = {v}"] for n, v in ADJOINTS.items()}
+    for k in [d.id_of("x")] + d.ids_of("1"):       # x and the constants require no grad: no adjoint
+        assert not any("∂" in line for line in d.nodes[k]["lines"])
+    assert g["h3"].grad is None and g["h1"].grad is None        # drawing wrote no .grad
+
+
+def test_draw_after_plain_backward_shows_every_adjoint():
+    # the README's order: f.backward(), then draw(f): no retain_graph, no retain_grad
+    g = textbook()
+    g["h6"].backward()
+    d = Dot(viz.draw(g["h6"]))
+    assert _adjoint_lines(d) == {n: [f"∂h6/∂{n} = {v}"] for n, v in ADJOINTS.items()}
+    assert g["w"].grad.item() == 0.25 and g["b"].grad.item() == 0.25      # unchanged by drawing
+    assert all(g[n].grad is None for n in ("h1", "h2", "h3", "h4", "h5", "h6"))
+    frames = viz.step_drawings(g["h6"])              # frames of the swept graph work too
+    assert len(frames) == len(tg.trace.reverse_steps(g["h6"])) == 8
+    with pytest.raises(GraphFreedError, match=r"retain_graph=True"):
+        g["h6"].backward()                            # a second sweep still says what to do
+    assert g["w"].grad.item() == 0.25
+    d = Dot(viz.draw(g["h6"], grads=False))
+    assert d.lines("w") == ["w = 0"]
 
 
 def test_tangents_after_forward_sweep():
@@ -177,8 +208,8 @@ def test_tangents_after_forward_sweep():
     expect = dict(w="1", h1="1", h2="1", h3="-1", h4="-1", h5="-1", h6="0.25")
     for n, t in expect.items():
         assert d.lines(n)[-1] == f"tangent = {t}", n
-    for n in ("x", "b", "v1", "v2"):
-        assert not any(line.startswith("tangent") for line in d.lines(n))
+    for k in [d.id_of("x"), d.id_of("b")] + d.ids_of("1"):
+        assert not any(line.startswith("tangent") for line in d.nodes[k]["lines"])
 
 
 def test_highlight_marks_exactly_the_path_from_w():
@@ -220,13 +251,10 @@ def test_highlight_errors():
         viz.draw(g["h6"], highlight=3)
 
 
-def test_freed_graph_says_retain_graph():
-    g = textbook()
-    g["h6"].backward()
-    with pytest.raises(GraphFreedError, match=r"backward\(retain_graph=True\)"):
-        viz.draw(g["h6"])
-    assert g["w"].grad.item() == 0.25          # nothing changed
-    viz.draw(g["w"])                            # a leaf alone still draws
+def test_a_leaf_alone_draws():
+    w = tg.Tensor(0.0, requires_grad=True, name="w")
+    d = Dot(viz.draw(w))
+    assert d.lines("w") == ["w = 0"] and not d.ops
 
 
 def test_draws_the_graph_that_create_graph_records():
@@ -249,12 +277,12 @@ def test_automatic_names_follow_the_forward_pass_and_skip_used_names():
     b = tg.Tensor(3.0, requires_grad=True, name="v1")
     y = (a * b + 1) * 2
     d = Dot(viz.draw(y))
-    assert sorted(d.name(k) for k in d.tensors) == [f"v{k}" for k in range(1, 8)]
-    # reading order: a (v2), b (v1, the user's), a·b (v3), the 1 (v4), a·b + 1 (v5), the 2 (v6), y
-    assert d.inputs_of("v5") == ["v3", "v4"]
-    assert d.inputs_of("v3") == ["v2", "v1"]
-    assert d.lines("v4") == ["v4 = 1"]
-    assert d.inputs_of("v7") == ["v5", "v6"] and d.lines("v6") == ["v6 = 2"]
+    # ops in the order computed: a·b (v2, as v1 is the user's), a·b + 1 (v3), y (v4); the leaf a
+    # is x1; the literal 1 and 2 are constants shown by value
+    assert sorted(d.name(k) for k in d.tensors) == ["1", "2", "v1", "v2", "v3", "v4", "x1"]
+    assert d.inputs_of("v2") == ["x1", "v1"]
+    assert d.inputs_of("v3") == ["v2", "1"]
+    assert d.inputs_of("v4") == ["v3", "2"] and d.lines("2") == ["2"]
 
 
 def test_drawings_and_step_tables_name_nodes_alike():
@@ -265,13 +293,13 @@ def test_drawings_and_step_tables_name_nodes_alike():
     d = Dot(viz.draw(y))
     drawn = {d.name(k) for k in d.tensors}
     rows = [s.node for s in tg.trace.reverse_steps(y)]
-    assert sorted(rows) == ["v1", "v2", "v3", "v5", "v7"]         # the constants v4, v6 have no row
+    assert sorted(rows) == ["v1", "v2", "v3", "v4", "x1"]         # the constants 1, 2 have no row
     assert set(rows) <= drawn
     exprs = {s.node: s.expr for s in tg.trace.reverse_steps(y)}
-    assert exprs["v3"] == "v3 = v2 · v1" and d.inputs_of("v3") == ["v2", "v1"]
-    assert exprs["v5"] == "v5 = v3 + 1" and d.inputs_of("v5") == ["v3", "v4"]   # a constant: its value
-    assert [s.node for s in tg.trace.forward_steps(y, a)] == ["v3", "v5", "v7"]
-    assert [(n, i) for n, i, _ in tg.trace.chain(y, a)[0]] == [("v7", "v5"), ("v5", "v3"), ("v3", "v2")]
+    assert exprs["v2"] == "v2 = x1 · v1" and d.inputs_of("v2") == ["x1", "v1"]
+    assert exprs["v3"] == "v3 = v2 + 1" and d.inputs_of("v3") == ["v2", "1"]   # a constant: its value
+    assert [s.node for s in tg.trace.forward_steps(y, a)] == ["v2", "v3", "v4"]
+    assert [(n, i) for n, i, _ in tg.trace.chain(y, a)[0]] == [("v4", "v3"), ("v3", "v2"), ("v2", "x1")]
     # the graph that create_graph=True records: same names in the drawing and the table
     g = textbook()
     g["h6"].backward(create_graph=True)
@@ -374,9 +402,9 @@ def test_frames_argument_errors():
         viz.step_drawings(g["h6"], mode="forward", wrt=tg.Tensor(1.0, requires_grad=True))
     one = tg.Tensor(2.0, requires_grad=True, name="u")
     assert len(viz.step_drawings((one * one).named("y"), mode="forward")) == 1    # the only leaf
+    before = [x.source for x in viz.step_drawings(g["h6"])]
     g["h6"].backward()
-    with pytest.raises(GraphFreedError, match="retain_graph=True"):
-        viz.step_drawings(g["h6"])
+    assert [x.source for x in viz.step_drawings(g["h6"])] == before       # a swept graph: the same frames
 
 
 def test_hostile_names_are_escaped_in_dot():
@@ -413,9 +441,9 @@ def test_mlp_one_node_per_op():
     assert len(d.ops) == sum(t.prim is not None for t in order)
     assert len(d.ops) < 20
     assert [v["lines"][0] for v in d.ops.values()].count("@") == 3
-    assert d.lines("W1") == ["W1", "shape (4, 16)", "grad: shape (4, 16)"]
+    assert d.lines("W1") == ["W1", "shape (4, 16)", "∂loss/∂W1: shape (4, 16)"]
     assert d.lines("b3") == ["b3", "shape (2,)", "[0, 0]", d.lines("b3")[3]]
-    assert d.lines("b3")[3].startswith("grad = [")
+    assert d.lines("b3")[3].startswith("∂loss/∂b3 = [")
 
 
 def test_direction_title_and_argument_errors():
@@ -442,7 +470,7 @@ def test_drawing_is_a_graphviz_digraph():
 
 
 def test_without_an_engine_the_error_says_how_and_dot_remains(monkeypatch):
-    monkeypatch.setattr(viz, "_find", lambda name: (None, f"{name} missing"))
+    monkeypatch.setattr(viz_engines, "find_engine", lambda name: (None, f"{name} missing"))
     g = viz.draw(textbook()["h6"])
     assert "h6 = 0.5" in g.source
     assert viz.backends() == []
@@ -560,7 +588,7 @@ def test_frames_write_numbered_svgs(tmp_path):
 
 
 def test_frames_without_an_engine_write_nothing(tmp_path, monkeypatch):
-    monkeypatch.setattr(viz, "_find", lambda name: (None, f"{name} missing"))
+    monkeypatch.setattr(viz_engines, "find_engine", lambda name: (None, f"{name} missing"))
     g = sigmoid_example()
     with pytest.raises(viz.EngineNotFoundError):
         viz.frames(g.f, tmp_path / "frames")

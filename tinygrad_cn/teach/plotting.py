@@ -6,14 +6,13 @@
     ax.set_xlabel(plotting.label("步长 Δx", "step Δx"))
     plotting.show(fig, "step_size")                # Jupyter: inline; elsewhere: out/step_size.png
 
-matplotlib is the ``plot`` extra (``pip install -e ".[plot]"``), which also installs ``zhplot``, a
-package whose only payload we use is the font file it ships: Noto Sans SC (SIL OFL 1.1), which
-covers all of GB 2312. We register that file with matplotlib at run time (nothing is written to the
-user's matplotlib configuration) and never import ``zhplot`` itself. Without it, a system font with
-Simplified Chinese glyphs is used if one is installed (Noto Sans CJK, WenQuanYi, Microsoft YaHei,
-PingFang, ...). A font is accepted only if it really has the glyphs (its character map is checked),
-and ``label`` falls back to the English text when it does not, so a Chinese label is never drawn
-as missing-glyph boxes.
+matplotlib is the ``plot`` extra (``pip install -e ".[plot]"``). Chinese is drawn with the font the
+package ships (``teach.bundled_font``: a subset of Noto Sans SC, SIL OFL 1.1, covering all of GB
+2312), registered with matplotlib at run time (nothing is written to the user's matplotlib
+configuration); a system font with Simplified Chinese glyphs (Noto Sans CJK, WenQuanYi, Microsoft
+YaHei, PingFang, ...) is the fallback. A font is accepted only if it really has the glyphs (its
+character map is checked), and ``label`` falls back to the English text when it does not, so a
+Chinese label is never drawn as missing-glyph boxes.
 
 Importing this module does not import matplotlib; ``pyplot``, ``label`` and ``show`` do.
 
@@ -22,11 +21,12 @@ stepper sets it). ``TINYGRAD_CN_FONT`` is the path of a font file to use instead
 no CJK font (English labels).
 """
 import functools
-import importlib.util
 import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from . import bundled_font
 
 __all__ = ["pyplot", "label", "show", "cjk_font", "CJKFont", "out_dir", "in_jupyter", "headless"]
 
@@ -50,7 +50,7 @@ class CJKFont:
     """A font with Simplified Chinese glyphs, registered with matplotlib under ``name``."""
     name: str
     path: str
-    source: str                              # "zhplot", "system" or "TINYGRAD_CN_FONT"
+    source: str                              # "bundled", "system" or "TINYGRAD_CN_FONT"
     charmap: frozenset = field(repr=False, default=frozenset())
     fallback: frozenset = field(repr=False, default=frozenset())   # what DejaVu Sans adds
 
@@ -118,7 +118,7 @@ def _charmap(path):
     return frozenset(ft2font.FT2Font(str(path)).get_charmap())
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _probe_chars():
     """The 3755 characters of GB 2312 level 1 (the common Simplified Chinese characters)."""
     chars = []
@@ -136,22 +136,6 @@ def _covers_chinese(charmap):
     return all(c in charmap for c in _probe_chars())
 
 
-def _zhplot_font_file():
-    """The Noto Sans SC file shipped by the zhplot package, found without importing zhplot
-    (importing it would change matplotlib's settings)."""
-    try:
-        spec = importlib.util.find_spec("zhplot")
-    except (ImportError, ValueError):
-        return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for folder in spec.submodule_search_locations:
-        path = Path(folder) / "fonts" / "NotoSansSC-Regular.ttf"
-        if path.is_file():
-            return path
-    return None
-
-
 def _candidates():
     """(path, source) of the font files to try, best first."""
     env = os.environ.get("TINYGRAD_CN_FONT", "").strip()
@@ -159,9 +143,7 @@ def _candidates():
         if env.lower() in ("none", "0", "off", "false"):
             return
         yield Path(env), "TINYGRAD_CN_FONT"
-    path = _zhplot_font_file()
-    if path is not None:
-        yield path, "zhplot"
+    yield bundled_font.PATH, "bundled"
     from matplotlib import font_manager
     by_name = {}
     for entry in font_manager.fontManager.ttflist:
