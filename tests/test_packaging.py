@@ -1,5 +1,6 @@
 """The wheel: what it carries (package, tutorials, fonts, py.typed, licence), its metadata, and
-that an installed copy lists and runs the tutorials from any folder.
+that an installed copy lists and runs the tutorials from any folder (tutorial 04, one of the
+quickest, stands for all; tests/test_tutorials.py runs every one from the checkout).
 
 The wheel is built once, from a copy of the checkout (the build writes build/ and *.egg-info where
 it runs), with the setuptools the test extra installs, and unpacked as pip would install it."""
@@ -66,13 +67,14 @@ def test_the_wheel_carries_the_package_the_tutorials_and_the_fonts(wheel):
     assert "tinygrad_cn/py.typed" in names and "tinygrad_cn/_probe_pkg/__init__.py" in names
     fonts = [f"tinygrad_cn/teach/fonts/{f}" for f in _files(wheel["src"] / "tinygrad_cn" / "teach" / "fonts")]
     assert "tinygrad_cn/teach/fonts/_probe.otf" in fonts and set(fonts) <= names
-    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
+    for licence in ("LICENSE", "tinygrad_cn/teach/fonts/OFL.txt"):
+        assert any(n.endswith(f".dist-info/licenses/{licence}") for n in names), licence
     assert not any(n.startswith(("tests/", "tutorials/", "benchmarks/", "docs/")) for n in names)
 
 
 def test_metadata_license_and_graphviz_pure_on_every_platform_with_wheels(wheel):
     meta = wheel["meta"]
-    assert meta["License-Expression"] == "MIT"
+    assert meta["License-Expression"] == "MIT AND OFL-1.1"                  # the code; the bundled font
     assert not any(c.startswith("License ::") for c in meta.get_all("Classifier"))   # PEP 639
     assert meta["Author"] and meta["Keywords"]
     (req,) = [Requirement(r) for r in meta.get_all("Requires-Dist") if r.startswith("graphviz-pure")]
@@ -103,7 +105,7 @@ def test_an_installed_wheel_lists_and_runs_the_tutorials_from_any_folder(wheel, 
     assert rc == 0, out
     assert [line.split()[1] for line in out.strip().splitlines()] == [
         p.stem[3:] for p in sorted((ROOT / "tutorials").glob("[0-9][0-9]_*.py"))]
-    rc, out = _installed(wheel, tmp_path, "-m", "tinygrad_cn.tutorial", "01", "--all", "--out", "figs")
+    rc, out = _installed(wheel, tmp_path, "-m", "tinygrad_cn.tutorial", "backprop_by_hand", "--all", "--out", "figs")
     assert rc == 0, out[-3000:]
     assert "✓ 完成 done" in out and any((tmp_path / "figs").iterdir())
     rc, out = _installed(wheel, tmp_path, "-m", "tinygrad_cn.tutorial", "99")
