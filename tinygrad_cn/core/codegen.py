@@ -21,6 +21,7 @@ import keyword
 
 import numpy as np
 
+from . import primitives as P
 from .graph import node_names
 from .tensor import Tensor
 
@@ -90,6 +91,74 @@ def _is_ufunc(node) -> bool:
     return isinstance(fwd, np.ufunc) and fwd.signature is None
 
 
+def _differ(xs, ys) -> bool:
+    """Two tuples of tensors hold different objects (``==`` on Tensors is elementwise)."""
+    return any(x is not y for x, y in zip(xs, ys))
+
+
+def _params_key(params):
+    items = tuple(sorted((k, _literal(v)) for k, v in (params or {}).items()))
+    return None if any(v is None for _, v in items) else items
+
+
+def _rewrite(order, is_leaf) -> dict:
+    """Rewrites that keep every value (checked by the table test): a transpose of a transpose is
+    one transpose, or none; a broadcast_to that feeds an elementwise ufunc is left to the ufunc's
+    own broadcasting; the same primitive on the same inputs is computed once. Returns
+    {id(node): replacement}; a node with new inputs is a new (unrecorded) Tensor."""
+    sub, seen = {}, {}
+    for n in order:
+        if is_leaf(n):
+            continue
+        ins, params = tuple(sub.get(id(i), i) for i in n.inputs), n.params
+        if n.prim is P.transpose and ins[0].prim is P.transpose and not is_leaf(ins[0]):
+            inner = ins[0]
+            params = {"axes": tuple(inner.params["axes"][a] for a in n.params["axes"])}
+            ins = (sub.get(id(inner.inputs[0]), inner.inputs[0]),)
+            if params["axes"] == tuple(range(len(params["axes"]))):
+                sub[id(n)] = ins[0]
+                continue
+        elif _is_ufunc(n):
+            flat = tuple(i.inputs[0] if i.prim is P.broadcast_to and not is_leaf(i) else i for i in ins)
+            if _differ(flat, ins) and np.broadcast_shapes(*(i.shape for i in flat)) == n.shape:
+                ins = tuple(sub.get(id(i), i) for i in flat)
+        if _differ(ins, n.inputs) or params is not n.params:
+            m = Tensor.wrap(n.data, n.requires_grad, n.name)
+            m.prim, m.inputs, m.params, m.seq = n.prim, ins, params, n.seq
+            sub[id(n)] = m
+        pk = _params_key(params)
+        if pk is not None:
+            key = (id(n.prim), tuple(id(i) for i in ins), pk)
+            if key in seen:
+                sub[id(n)] = seen[key]
+            else:
+                seen[key] = sub.get(id(n), n)
+    return sub
+
+
+def _fast_form(n, x):
+    """A shape primitive with the traced shapes known, as a NumPy method or reduction (the same
+    numbers as the row's forward, without its Python-level checks), or None."""
+    prim, p = n.prim, n.params
+    if prim is P.transpose:
+        return f"{x}.transpose({p['axes']!r})"
+    if prim is P.reshape:
+        return f"{x}.reshape({p['shape']!r})"
+    src = n.inputs[0]
+    if src.dtype.kind != "f":
+        return None
+    if prim is P.sum:
+        return f"_add_reduce({x}, axis={p['axes']!r}, keepdims={p['keepdims']!r})"
+    if prim is P.sum_to:
+        lead = src.ndim - len(p["shape"])
+        axes = tuple(range(lead)) + tuple(i + lead for i, k in enumerate(p["shape"]) if k == 1 and
+                                          src.shape[i + lead] != 1)
+        out = f"_add_reduce({x}, axis={axes!r}, keepdims=True)" if axes else x
+        kept = tuple(1 if i in axes else k for i, k in enumerate(src.shape))
+        return out if kept == p["shape"] else f"{out}.reshape({p['shape']!r})"
+    return None
+
+
 def build(outputs, args, start: int, back_start: int, guards=(), derived=(), label=None, prefix="g_",
           out_name: str = "f") -> Program:
     """Compile ``outputs`` (tensors recorded from the leaves ``args``) into a ``Program``.
@@ -100,10 +169,19 @@ def build(outputs, args, start: int, back_start: int, guards=(), derived=(), lab
     ``derived``: (forward node, its cotangent or tangent) pairs, named ``label(name)`` in the text
     and ``prefix + name`` in the source; ``out_name``: the output's name when it has none."""
     arg_ids = {id(a): k for k, a in enumerate(args)}
-    order = _order(list(outputs) + [g[0] for g in guards], arg_ids, start)
     names = node_names(list(outputs) + [g[0] for g in guards] + list(args))
     if outputs[0].name is None:
         names[id(outputs[0])] = out_name
+
+    def is_leaf(n):
+        return n.prim is None or id(n) in arg_ids or n.seq < start
+    sub = _rewrite(_order(list(outputs) + [g[0] for g in guards], arg_ids, start), is_leaf)
+    for old_id, new in list(sub.items()):
+        names.setdefault(id(new), names.get(old_id, "?"))
+    outputs = [sub.get(id(o), o) for o in outputs]
+    guards = [(sub.get(id(t), t), how, v) for t, how, v in guards]
+    derived = [(x, sub.get(id(c), c)) for x, c in derived]
+    order = _order(list(outputs) + [g[0] for g in guards], arg_ids, start)
     position = {id(n): p for p, n in enumerate(order)}
     consumers: dict = {}
     for n in order:
@@ -111,7 +189,7 @@ def build(outputs, args, start: int, back_start: int, guards=(), derived=(), lab
             for i in n.inputs:
                 consumers.setdefault(id(i), []).append(n)
 
-    ns = {"Retrace": Retrace, "np": np}
+    ns = {"Retrace": Retrace, "np": np, "_add_reduce": np.add.reduce}
     used = set(ns)
 
     bound = {}
@@ -196,14 +274,16 @@ def build(outputs, args, start: int, back_start: int, guards=(), derived=(), lab
             py[key] = ident(name if not back else "", f"t{count}" if back else f"v{count}")
             disp[key] = py[key] if back else name
         prim = n.prim
-        fwd = bind(prim.forward, prim.name if prim.name.isidentifier() else "p")
-        argv = [py[id(i)] for i in n.inputs]
-        for p, v in (n.params or {}).items():
-            argv.append(f"{p}={_literal(v) or bind(v, 'q')}")
-        out = _inplace_target(n, position, consumers, last_use, kind, outs, guard_at)
-        if out is not None:
-            argv.append(f"out={py[id(out)]}")
-        body.append(f"    {py[key]} = {fwd}({', '.join(argv)})")
+        call = _fast_form(n, py[id(n.inputs[0])]) if len(n.inputs) == 1 else None
+        if call is None:
+            argv = [py[id(i)] for i in n.inputs]
+            for p, v in (n.params or {}).items():
+                argv.append(f"{p}={_literal(v) or bind(v, 'q')}")
+            out = _inplace_target(n, position, consumers, last_use, kind, outs, guard_at)
+            if out is not None:
+                argv.append(f"out={py[id(out)]}")
+            call = f"{bind(prim.forward, prim.name if prim.name.isidentifier() else 'p')}({', '.join(argv)})"
+        body.append(f"    {py[key]} = {call}")
         form = prim.notation.write([disp[id(i)] for i in n.inputs], [prec[id(i)] for i in n.inputs])
         body[-1] += f"    # {py[key] if back and stem is None else disp[key]} = {form}"
         if back and stem is None and key not in outs and key not in guard_at and len(consumers.get(key, ())) == 1:
