@@ -30,7 +30,7 @@ from . import bundled_font
 
 __all__ = ["pyplot", "label", "show", "cjk_font", "CJKFont", "out_dir", "in_jupyter", "headless"]
 
-INSTALL_HINT = "pip install -e \".[plot]\""
+INSTALL_HINT = "pip install matplotlib (from a checkout, pip install -e \".[plot]\" does the same)"
 
 # Families that ship Simplified Chinese glyphs, in order of preference (all still checked).
 _SYSTEM_FAMILIES = (
@@ -81,7 +81,7 @@ def _require_matplotlib():
     except ImportError as e:
         raise ImportError(
             "matplotlib is not installed; it is the optional 'plot' extra of tinygrad_cn. Install it "
-            f"from the repository root with:  {INSTALL_HINT}   (需要 matplotlib：{INSTALL_HINT})"
+            f"with:  {INSTALL_HINT}   (需要 matplotlib)"
         ) from e
     return matplotlib
 
