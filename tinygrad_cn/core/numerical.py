@@ -36,7 +36,7 @@ class Mismatch:
     values: dict                     # mode -> its value
     central: float
     wrong: tuple                     # the modes that disagree
-    left: float | None = None        # one-sided slopes, where they were taken
+    left: float | None = None        # the slopes left and right of x, where they were taken
     right: float | None = None
     kinked: bool = False             # the one-sided slopes differ: no derivative here
     probe: tuple = field(default=None, repr=False)   # (calls, xs, u, select, tol) for the slopes
@@ -44,8 +44,8 @@ class Mismatch:
     def row(self) -> str:
         vals = "".join(f"{self.values.get(m, float('nan')):>14.7g}" if m in self.values else f"{'-':>14}"
                        for m in _MODES)
-        sides = f"   one-sided: left {self.left:.6g}, right {self.right:.6g}" if self.kinked else ""
-        return f"  {self.entry:<26}{vals}{self.central:>14.7g}   {', '.join(self.wrong):<16}{sides}"
+        sides = f"   slopes left/right of x: {self.left:.6g}, {self.right:.6g}" if self.kinked else ""
+        return f"  {self.entry:<26}{vals}{self.central:>14.7g}   {', '.join(self.wrong):<16}{sides}".rstrip()
 
 
 def _header():
@@ -81,8 +81,9 @@ class GradCheckReport:
     def __str__(self):
         if self.failures:
             first = self.failures[0]
-            lines = [f"check_grad: {len(self.failures)} entr{'y' if len(self.failures) == 1 else 'ies'} disagree with "
-                     f"central differences (order {first.order}, {first.dtype})"]
+            n = len(self.failures)
+            lines = [f"check_grad: {n} entr{'y disagrees' if n == 1 else 'ies disagree'} with central differences "
+                     f"(order {first.order}, {first.dtype})"]
             if first.order == 2:
                 lines.append("  g = ⟨vᵀJ(x), r⟩ runs the vjp rules, h = ⟨v, J(x) r⟩ the jvp rules (random v, r)")
             lines.append(_header())
@@ -91,15 +92,16 @@ class GradCheckReport:
             bad = sorted(bad | ({"central"} if any(not np.isfinite(f.central) for f in self.failures) else set()))
             if bad:
                 lines.append(f"  not finite (NaN/inf never agree): {', '.join(bad)}")
-            lines.append(str(self.culprit) if self.culprit else "culprit: no single op's own rule disagrees")
+            lines.append(str(self.culprit) if self.culprit else "culprit: no recorded op's own rules disagree")
         else:
-            lines = ["check_grad: all agree with central differences"]
+            lines = ["check_grad: all agree with central differences" + (
+                ", or lie between the one-sided slopes where there is no derivative" if self.at_kinks else "")]
             lines += [f"  order {o}, input {k}, {mode:7s} ({self.methods[o]}): worst |error| = {err:.2e}"
                       for (o, k, mode), err in self.worst.items()]
             lines += [f"  float32: order {o}, input {k}, {mode:7s}: worst |error| = {err:.2e}"
                       for (o, k, mode), err in self.worst_float32.items()]
         if self.at_kinks:
-            lines += ["at a kink (no derivative there; the engine's value lies between the one-sided slopes):",
+            lines += ["no derivative here (a kink or a jump); the engine's value lies between the slopes either side:",
                       _header()] + self._rows(self.at_kinks)
         if self.kinks:
             lines += ["inputs at or near a kink:"] + [f"  {k}" for k in self.kinks]
@@ -204,13 +206,12 @@ def _settle_kinks(report, eps_of):
         key = (id(calls), m.input, u.tobytes())
         if key not in cache:
             cache[key] = slopes(calls, xs, m.input, u, eps_of[m.dtype])
-        sl = cache[key]
-        left, mid, right = (float(select(s)) for s in (sl.left, sl.central, sl.right))
-        t = float(tol(mid))
-        lo, hi = min(left, right), max(left, right)
-        m.left, m.right = left, right
-        m.kinked = bool(all(np.isfinite([left, mid, right])) and max(left, mid, right) - min(left, mid, right) > t)
-        if m.kinked and all(np.isfinite(m.values[w]) and lo - t <= m.values[w] <= hi + t for w in m.wrong):
+        sl = cache[key].project(select)
+        t = float(tol(sl.central))
+        m.left, m.right = sl.before, sl.after
+        m.kinked = bool(np.all(np.isfinite([sl.left, sl.central, sl.right, sl.before, sl.after]))
+                        and not sl.differentiable(t))
+        if m.kinked and all(bool(sl.between(m.values[w], t)) for w in m.wrong):
             report.at_kinks.append(m)
         else:
             still.append(m)
