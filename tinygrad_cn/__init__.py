@@ -7,18 +7,47 @@ graphviz and matplotlib, load on first use.
 """
 import importlib
 
+from . import nn
 from .core.compile import jit
 from .core.errors import AnomalyError, AxisError, GradientCheckError, GraphFreedError, MutationError, ShapeError
 from .core.graph import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .core.numerical import GradCheckReport, check_grad, numerical_grad
-from .core.ops import (abs, broadcast_to, cat, concatenate, cos, exp, log, log_softmax, logsumexp, matmul, max,
-                       maximum, mean, min, minimum, permute, relu, reshape, sigmoid, sin, softmax, softplus, sqrt,
-                       squeeze, stack, sum, tanh, transpose, unsqueeze, where)
+from .core.ops import (  # noqa: F401  (tg.sum, ...; left out of __all__, so a star import keeps the builtins)
+    abs,
+    broadcast_to,
+    cat,
+    concatenate,
+    cos,
+    exp,
+    log,
+    log_softmax,
+    logsumexp,
+    matmul,
+    max,
+    maximum,
+    mean,
+    min,
+    minimum,
+    permute,
+    relu,
+    reshape,
+    sigmoid,
+    sin,
+    softmax,
+    softplus,
+    sqrt,
+    squeeze,
+    stack,
+    sum,
+    tanh,
+    transpose,
+    unsqueeze,
+    where,
+)
 from .core.primitive import PRIMITIVES, Notation, Primitive
 from .core.sweeps import SweepCount, count_sweeps, zero_grad
 from .core.tensor import Tensor
 from .core.transforms import forward_sweep, grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
-from . import nn
 from .nn import data, datasets, functional, init, optim
 from .nn.module import Module, Parameter
 from .nn.train import fit

@@ -16,9 +16,34 @@ import numpy as np
 
 from . import primitives as P
 from .errors import AxisError, ShapeError
-from .primitives import (abs, add, cos, div, equal, exp, greater, greater_equal, identity, less, less_equal, log,
-                         maximum, minimum, mul, neg, not_equal, pow, relu, sigmoid, sin, softplus, sqrt,
-                         stop_gradient, sub, tanh)
+from .primitives import (
+    abs,
+    add,
+    cos,
+    div,
+    equal,
+    exp,
+    greater,
+    greater_equal,
+    identity,
+    less,
+    less_equal,
+    log,
+    maximum,
+    minimum,
+    mul,
+    neg,
+    not_equal,
+    pow,
+    relu,
+    sigmoid,
+    sin,
+    softplus,
+    sqrt,
+    stop_gradient,
+    sub,
+    tanh,
+)
 from .tensor import Tensor, as_tensor
 
 __all__ = ["abs", "add", "cos", "div", "equal", "exp", "greater", "greater_equal", "identity", "less",

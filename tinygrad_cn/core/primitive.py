@@ -20,8 +20,8 @@ engine's own (tutorial 03 defines one).
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 from .errors import ShapeError
 from .graph import record

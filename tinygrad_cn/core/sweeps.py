@@ -13,8 +13,8 @@ import contextlib
 import numpy as np
 
 from .errors import AnomalyError, MutationError, ShapeError
-from .ops import broadcast_to, sum_to
 from .graph import anomaly_enabled, check_finite, describe, grad_mode, mark_swept, toposort
+from .ops import broadcast_to, sum_to
 from .tensor import Tensor
 
 __all__ = ["reverse_sweep", "forward_sweep", "backward", "zero_grad", "cotangent_for", "count_sweeps", "SweepCount"]

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from .errors import ShapeError
-from .ops import reshape, stack
 from .graph import enable_grad, is_grad_enabled, toposort
+from .ops import reshape, stack
 from .primitives import identity
 from .sweeps import cotangent_for, reverse_sweep
 from .sweeps import forward_sweep as forward_sweep_ids
@@ -215,7 +215,7 @@ def jacobian(f, *xs, mode="reverse"):
         jacs = [Tensor.wrap(np.zeros(out.shape + w.shape, out.dtype)) for w in wrt]
     elif mode == "forward":
         jacs = []
-        for k, w in enumerate(wrt):
+        for w in wrt:
             cols = []
             for j in range(w.size):
                 e = np.zeros(w.size, w.dtype)

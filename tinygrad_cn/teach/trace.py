@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..core.graph import node_names, toposort
+from ..core.graph import no_grad, node_names, toposort
 from ..core.sweeps import forward_sweep, reverse_sweep
-from ..core.graph import no_grad
 from ..core.tensor import Tensor
 from .text import display_width
 

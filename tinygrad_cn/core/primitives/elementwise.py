@@ -111,7 +111,7 @@ def _selector(name, forward, larger):
                      vjp=(lambda g, o, a, b: g * mask(a, b), lambda g, o, a, b: g * (1 - mask(a, b))),
                      jvp=(lambda t, o, a, b: t * mask(a, b), lambda t, o, a, b: t * (1 - mask(a, b))),
                      notation=Notation(name[:3]), smooth=False,
-                     sample=lambda rng: ((S.distinct(rng, S.shape(rng)), S.distinct(rng, S.shape(rng, 0, 0), 0.05)), {}),
+                     sample=lambda rng: ((S.distinct(rng, S.shape(rng)), S.distinct(rng, (), 0.05)), {}),
                      convention=f"at a tie of {name}(a, b) each side gets half the gradient",
                      kink=lambda eps, a, b: np.abs(a - b) <= eps)
 

@@ -73,7 +73,8 @@ def _softmax_of(a, axes):
 
 logsumexp = Primitive("logsumexp", _logsumexp_np,
                       vjp=(lambda g, o, a, axes, keepdims: kept(g, axes, a.shape) * _softmax_of(a, axes),),
-                      jvp=(lambda t, o, a, axes, keepdims: sum(t * _softmax_of(a, axes), axes=axes, keepdims=keepdims),),
+                      jvp=(lambda t, o, a, axes, keepdims:
+                           sum(t * _softmax_of(a, axes), axes=axes, keepdims=keepdims),),
                       notation=Notation("logΣexp", None, "logsumexp({0})"), sample=_reduce_sample())
 
 
