@@ -1,7 +1,7 @@
 """Where the tutorials are, and which one a learner means by ``01``, ``sigmoid_wx_b`` or a path.
 
 The repository's ``tutorials/`` folder is the source of truth. An installed wheel carries it as the
-package ``tinygrad_cn.tutorials`` (``package-dir`` in pyproject.toml); a checkout or an editable
+package ``tinygrad_cn.tutorials`` (``package_dir`` in setup.py); a checkout or an editable
 install finds it beside the package. A tutorial is a file ``NN_name.py``; its title is the first
 heading of its first text cell."""
 import re
