@@ -1,16 +1,10 @@
-"""Numerical differentiation (NNDL eqs. 5.58, 5.59) and check_grad, including that it catches bugs."""
-import warnings
-
+"""Numerical differentiation (NNDL eqs. 5.58, 5.59): truncation orders, Jacobians, fresh copies,
+and the five-point slopes that tell a kink from a smooth point."""
 import numpy as np
 import pytest
 
 import tinygrad_cn as tg
-from tinygrad_cn import Primitive
-
-
-def _const(arr):
-    """A constant tensor: a rule built from it is right to first order only (the point of these tests)."""
-    return tg.Tensor(arr)
+from tinygrad_cn.core.differences import FreshCalls, slopes
 
 
 def test_truncation_error_orders_of_forward_and_central_differences():
@@ -40,64 +34,37 @@ def test_numerical_grad_does_not_change_its_inputs():
     assert x.tolist() == [1.0, 2.0] and t.numpy().tolist() == [1.0, 2.0]
 
 
-def test_check_grad_passes_and_reports_errors():
-    report = tg.check_grad(lambda a, b: (a @ b).tanh(), np.random.default_rng(0).standard_normal((3, 4)),
-                           np.random.default_rng(1).standard_normal((4, 2)))
-    assert report.methods == {1: "jacobian"}
-    assert set(report.worst) == {(1, 0, "reverse"), (1, 1, "reverse"), (1, 0, "forward"), (1, 1, "forward")}
-    assert max(report.worst.values()) < 1e-8
+def _scales_its_input(x):
+    """f(x) = x² in value, but it first writes 100·x into its argument (a bug in user code)."""
+    x.data *= 100
+    return (x * x).sum() / 10000
 
 
-def test_check_grad_uses_projections_for_large_inputs():
-    rng = np.random.default_rng(0)
-    report = tg.check_grad(lambda W, x: tg.sigmoid(x @ W.T).sum(), rng.standard_normal((50, 40)),
-                           rng.standard_normal((8, 40)), max_entries=100)
-    assert report.methods == {1: "projections"}
+def test_numerical_grad_evaluates_fresh_copies_and_names_an_input_changed_in_place():
+    # d(x²)/dx = 2 at x = 1; reusing one perturbed array, each call would scale the last one's
+    # perturbation by 100 and the difference would be garbage
+    with pytest.warns(UserWarning, match=r"numerical_grad: the function changed input 0 in place"):
+        got = tg.numerical_grad(_scales_its_input, np.array([1.0]))
+    np.testing.assert_allclose(got, [2.0], rtol=1e-6)
+    with pytest.warns(UserWarning, match=r"changed input 1 in place"):
+        tg.numerical_grad(lambda a, b: (a * _scales_its_input(b)), np.array(1.0), np.array([1.0]))
 
 
-# a primitive with a wrong reverse rule, and one whose first derivative is right but not differentiable
-_wrong_vjp = Primitive("wrong_sin", np.sin, vjp=(lambda g, o, a: g * tg.sin(a),),
-                       jvp=(lambda t, o, a: t * tg.cos(a),))
-_frozen_rule = Primitive("frozen_sin", np.sin, vjp=(lambda g, o, a: g * _const(np.cos(a.data)),),
-                         jvp=(lambda t, o, a: t * _const(np.cos(a.data)),))
+def test_numerical_grad_names_a_reassigned_data_attribute_too():
+    def rebinds(x):
+        x.data = x.data * 3
+        return x.sum()
+    with pytest.warns(UserWarning, match="input 0"):
+        np.testing.assert_allclose(tg.numerical_grad(rebinds, np.ones(2)), [3.0, 3.0], rtol=1e-6)
 
 
-def test_check_grad_names_input_mode_entry_values_and_errors():
-    x = np.array([0.1, 0.5, 1.0])
-    with pytest.raises(tg.GradientCheckError) as e:
-        tg.check_grad(lambda x: _wrong_vjp(x).sum(), x)
-    msg = str(e.value)
-    # the worst entry is x = 0.1: sin 0.1 = 0.0998 against cos 0.1 = 0.995
-    assert "input 0 (shape (3,))" in msg and "reverse mode" in msg and "entry ∂out/∂x[0]" in msg
-    assert f"{np.sin(0.1):.10g}" in msg and f"{np.cos(0.1):.10g}" in msg     # both values
-    assert "abs error" in msg and "rel error" in msg
-    tg.check_grad(lambda x: _wrong_vjp(x).sum(), x, modes=("forward",))   # the jvp rule is right
-
-
-def test_check_grad_order_2_catches_a_rule_that_is_not_differentiable():
-    x = np.array([0.3, 1.2])
-    tg.check_grad(lambda x: _frozen_rule(x).sum(), x)                       # first order is right
-    with pytest.raises(tg.GradientCheckError, match=r"order 2\).*reverse mode"):
-        tg.check_grad(lambda x: _frozen_rule(x).sum(), x, order=2)
-    report = tg.check_grad(lambda x: tg.sin(x).sum(), x, order=2)
-    assert {o for o, _, _ in report.worst} == {1, 2}
-
-
-def test_check_grad_warns_for_float32():
-    with pytest.warns(UserWarning, match="float32"):
-        tg.check_grad(lambda x: (x * x).sum(), np.ones(2, np.float32))
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        tg.check_grad(lambda x: (x * x).sum(), np.ones(2))
-
-
-# a tanh whose vjp rule is differentiable but whose jvp rule is frozen: only h(x) = ⟨v, J(x) r⟩ sees it
-_frozen_jvp = Primitive("frozen_jvp_tanh", np.tanh, vjp=(lambda g, o, a: g * (1 - o * o),),
-                        jvp=(lambda t, o, a: t * _const(1 - np.tanh(a.data) ** 2),))
-
-
-def test_check_grad_order_2_differentiates_the_jvp_rules_too():
-    x = np.array([0.3, -0.7])
-    tg.check_grad(lambda x: _frozen_jvp(x).sum(), x)
-    with pytest.raises(tg.GradientCheckError, match=r"order 2"):
-        tg.check_grad(lambda x: _frozen_jvp(x).sum(), x, order=2)
+def test_five_point_slopes_tell_a_kink_from_a_smooth_point():
+    calls = FreshCalls(tg.relu, "test")
+    at_zero = slopes(calls, [np.array([0.0, 1.0])], 0, np.array([1.0, 0.0]), 1e-6)
+    # relu at 0: slope 0 on the left, 1 on the right, the central difference their mean
+    assert at_zero.left[0] == 0 and at_zero.right[0] == pytest.approx(1) and at_zero.central[0] == pytest.approx(0.5)
+    assert not at_zero.differentiable(1e-5)[0] and at_zero.between(0.0, 1e-5)[0] and not at_zero.between(2.0, 1e-5)[0]
+    smooth = slopes(FreshCalls(tg.sin, "test"), [np.array(1.0)], 0, np.array(1.0), 1e-4)
+    # three-point one-sided formulas: error ≈ h²/3·|f'''| ≈ 2e-9 for sin at 1
+    assert abs(smooth.left - np.cos(1)) < 1e-8 and abs(smooth.right - np.cos(1)) < 1e-8
+    assert smooth.differentiable(1e-7)
