@@ -86,6 +86,11 @@ def _value_text(t: Tensor):
     return None
 
 
+def _fresh(node) -> bool:
+    """The node's value is a new array that no other value is a view of (a ufunc's, matmul's)."""
+    return node.prim is not None and isinstance(node.prim.forward, np.ufunc)
+
+
 def _is_ufunc(node) -> bool:
     fwd = node.prim.forward if node.prim is not None else None
     return isinstance(fwd, np.ufunc) and fwd.signature is None
@@ -316,16 +321,16 @@ def build(outputs, args, start: int, back_start: int, guards=(), derived=(), lab
 
 
 def _inplace_target(n, position, consumers, last_use, kind, outs, guard_at):
-    """An input of the elementwise ufunc node ``n`` whose buffer ``n`` may overwrite: a ufunc's
-    fresh array of ``n``'s shape and dtype that only ufuncs read (no view of it exists) and that
-    nothing reads after ``n``."""
+    """An input of the elementwise ufunc node ``n`` whose buffer ``n`` may overwrite: a fresh
+    array (a ufunc's or matmul's) of ``n``'s shape and dtype that only ufuncs read (so no view of
+    it exists) and that nothing reads after ``n``."""
     if not _is_ufunc(n) or n.ndim == 0:
         return None
     p = position[id(n)]
     for i in n.inputs:
         key = id(i)
-        if (kind.get(key) == "node" and _is_ufunc(i) and key not in outs and key not in guard_at
+        if (kind.get(key) == "node" and _fresh(i) and key not in outs and key not in guard_at
                 and i.shape == n.shape and i.dtype == n.dtype and last_use.get(key) == p
-                and all(_is_ufunc(c) for c in consumers.get(key, ()))):
+                and all(_fresh(c) for c in consumers.get(key, ()))):
             return i
     return None
