@@ -23,27 +23,17 @@
 # （安装 tinygrad-cn 时已经带上了 `graphviz-pure`）；没有引擎也能跑完，只是不存图。
 
 # %%
-import os
 import re
-import sys
 import unicodedata
-from pathlib import Path
 
 import numpy as np
 
-try:
-    import tinygrad_cn as tg
-except ImportError:  # not installed (no `pip install -e .`): run from the repository checkout
-    _root = Path(globals().get("__file__", Path.cwd() / "_")).resolve().parent.parent
-    sys.path.insert(0, str(_root))
-    import tinygrad_cn as tg
+import tinygrad_cn as tg
 from tinygrad_cn import plotting, viz
+from tinygrad_cn.teach.lesson import OUT, QUICK, save_drawing
 from tinygrad_cn.teach.textbook import sigmoid_example
 from tinygrad_cn.teach.trace import chain, forward_steps, forward_table, reverse_steps, reverse_table
 
-# TINYGRAD_CN_QUICK=1 (the test suite): fewer random points in section 6b; everything else is the same
-QUICK = os.environ.get("TINYGRAD_CN_QUICK") == "1"
-OUT = plotting.out_dir()  # $TINYGRAD_CN_OUT, else ./out
 np.set_printoptions(precision=6, suppress=True, linewidth=100)
 
 
@@ -56,22 +46,6 @@ def pad(text, width):
 def close(a, b, tol=1e-12):
     """|a − b| ≤ tol (absolute): the engine's numbers against the book's or a hand computation."""
     return abs(float(a) - float(b)) <= tol
-
-
-def save_svg(drawing, name):
-    """Save a drawing as <OUT>/<name>.svg (in Jupyter also show it); None without a Graphviz engine."""
-    if plotting.in_jupyter():
-        from IPython.display import display
-        display(drawing)
-    path = OUT / f"{name}.svg"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        tg.to_svg(drawing, path)
-    except viz.EngineNotFoundError as e:
-        print("（没有 Graphviz 引擎，不存 SVG；DOT 文本在 drawing.source）", str(e)[:120])
-        return None
-    print("SVG 已保存 saved:", plotting.display_path(path))
-    return path
 
 
 def save_frames(output, name, **kw):
@@ -139,7 +113,7 @@ assert close(tg.sigmoid(tg.Tensor(0.0)).item(), 0.5)
 
 # %%
 fig58 = tg.draw(g.f, title="图 5.8：f(x; w, b) = σ(wx + b)，x = 1, w = 0, b = 0")
-save_svg(fig58, "01_fig5_8")
+save_drawing(fig58, "01_fig5_8")
 names_in_drawing = set(re.findall(r'tooltip="([^:]*):', fig58.source))
 print("图中的张量与运算:", sorted(names_in_drawing))
 # 3 inputs + h1…h6 + f + the two literal 1s = 12 tensor boxes, named as in fig. 5.8
@@ -194,7 +168,7 @@ assert close(np.prod([d for _, _, d in path_b]), 0.25)
 
 # %%
 fig_path = tg.draw(g.f, highlight=g.w, title="从 w 到 f 的路径（公式 5.64）")
-save_svg(fig_path, "01_path_from_w")
+save_drawing(fig_path, "01_path_from_w")
 on_path = marked(fig_path, "path")
 print("红色路径上的张量:", on_path)
 assert on_path == ["w", "h1", "h2", "h3", "h4", "h5", "h6", "f"]  # the chain of eq. 5.64
@@ -344,7 +318,7 @@ assert not close(num_w, 0.25, 0.0) and not close(fd_w, 0.25, 0.0)  # approximate
 X, W, B = 2.0, 0.5, -1.0  # ← change these and run this cell again
 
 ex = sigmoid_example(X, W, B)
-save_svg(tg.draw(ex.f, highlight=ex.w, title=f"f = σ(wx + b)，x = {X:g}, w = {W:g}, b = {B:g}"),
+save_drawing(tg.draw(ex.f, highlight=ex.w, title=f"f = σ(wx + b)，x = {X:g}, w = {W:g}, b = {B:g}"),
          "01_explore")
 (ex_path,) = chain(ex.f, ex.w)
 print("∂f/∂w = " + " × ".join(f"{d:.6g}" for _, _, d in ex_path) + f" = {np.prod([d for _, _, d in ex_path]):.6g}")
@@ -400,7 +374,7 @@ if (X, W, B) == (2.0, 0.5, -1.0):  # the values above: z = 0, so σ'(z) = 0.25
 
 # %%
 rng = np.random.default_rng(1)
-n_points = 20 if QUICK else 200
+n_points = 20 if QUICK else 200   # QUICK: the test suite's short run
 worst = {"reverse": 0.0, "forward": 0.0, "central": 0.0}
 points = rng.uniform(-2.0, 2.0, size=(n_points, 3)) * [1.0, 4.0, 1.0]  # x, b in [−2, 2]; w in [−8, 8]
 z_all = points[:, 0] * points[:, 1] + points[:, 2]
@@ -437,7 +411,7 @@ grad_graph = tg.draw(dfdw, title="create_graph=True 记录下来的 ∂f/∂w �
 n_boxes = len(re.findall(r"^\tt\d+ \[", grad_graph.source, flags=re.M))
 n_ops = len(re.findall(r"^\top\d+ \[", grad_graph.source, flags=re.M))
 print(f"∂f/∂w = {dfdw.item():g}；它的计算图有 {n_boxes} 个张量、{n_ops} 个运算")
-save_svg(grad_graph, "01_grad_graph")
+save_drawing(grad_graph, "01_grad_graph")
 print(reverse_table(dfdw))
 table_names = {s.node for s in reverse_steps(dfdw)}
 drawn_names = set(re.findall(r'tooltip="([^:]*):', grad_graph.source))
