@@ -22,18 +22,12 @@
 
 # %%
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
 
-try:
-    import tinygrad_cn as tg
-except ImportError:  # not installed (no `pip install -e .`): run from the repository checkout
-    _root = Path(globals().get("__file__", Path.cwd() / "_")).resolve().parent.parent
-    sys.path.insert(0, str(_root))
-    import tinygrad_cn as tg
+import tinygrad_cn as tg
 from tinygrad_cn import plotting, symbolic
+from tinygrad_cn.teach.lesson import plt
 from tinygrad_cn.teach.text import table_row
 from tinygrad_cn.teach.textbook import sigmoid_example
 
@@ -41,8 +35,6 @@ np.set_printoptions(precision=4, linewidth=100)
 EPS = np.finfo(np.float64).eps  # machine epsilon ε = 2⁻⁵² ≈ 2.2e-16
 print(f"机器精度 ε = {EPS:.3e}，√ε = {math.sqrt(EPS):.2e}，∛ε = {EPS ** (1 / 3):.2e}")
 
-
-plt = plotting.pyplot(optional=True)   # None without matplotlib (the optional 'plot' extra)
 
 # %% [markdown]
 # ## 1. 数值微分：Δx 取多大？
