@@ -21,19 +21,13 @@
 # 每一个数字都有 `assert` 检查；计算图的图片需要 Graphviz 引擎（安装时已带上），没有也能跑完。
 
 # %%
-import sys
-from pathlib import Path
 
 import numpy as np
 
-try:
-    import tinygrad_cn as tg
-except ImportError:  # not installed (no `pip install -e .`): run from the repository checkout
-    _root = Path(globals().get("__file__", Path.cwd() / "_")).resolve().parent.parent
-    sys.path.insert(0, str(_root))
-    import tinygrad_cn as tg
+import tinygrad_cn as tg
 from tinygrad_cn import functional as F
-from tinygrad_cn import nn, plotting
+from tinygrad_cn import nn
+from tinygrad_cn.teach.lesson import save_drawing
 
 np.set_printoptions(precision=5, suppress=True, linewidth=100)
 rng = np.random.default_rng(4)  # fixed seed: every run prints the same numbers
@@ -331,7 +325,7 @@ assert len(rows) == 1 + 2 * L + 2 * (L - 1)
 model.zero_grad()
 out_b, _, _ = engine_forward(X, model)
 loss_b = F.cross_entropy(out_b, labels).named("L")
-order = tg.core.autodiff.toposort([loss_b])
+order = tg.core.graph.toposort([loss_b])
 ops_in_graph = [n.op for n in order if n.op is not None]
 print("反向扫描依次经过的运算：", " ← ".join(reversed(ops_in_graph)))
 counts = {name: ops_in_graph.count(name) for name in sorted(set(ops_in_graph))}
@@ -347,15 +341,9 @@ assert counts["sigmoid"] == L - 1
 for l, lin in enumerate(linears, 1):
     lin.weight.named(f"W{l}")
     lin.bias.named(f"b{l}")
-png_path = plotting.out_dir() / "04_mlp_graph.png"
-try:
-    graph = tg.draw(loss_b, values=False, title="4-5-3-2 MLP, softmax cross-entropy")
-    assert all(f"W{l}" in graph.source and f"z{l}" in graph.source for l in range(1, L + 1))
-    png_path.parent.mkdir(parents=True, exist_ok=True)
-    tg.to_png(graph, png_path)
-    print("图已保存 figure saved:", plotting.display_path(png_path))
-except (ImportError, RuntimeError) as e:  # no graphviz package or no layout engine: skip the picture
-    print("（没有 Graphviz 引擎，不画图）", e)
+graph = tg.draw(loss_b, values=False, title="4-5-3-2 MLP, softmax cross-entropy")
+assert all(f"W{l}" in graph.source and f"z{l}" in graph.source for l in range(1, L + 1))
+save_drawing(graph, "04_mlp_graph", fmt="png")
 
 # %% [markdown]
 # ## 6. 从标量表到层表：每层只有一个神经元的网络
@@ -412,7 +400,7 @@ assert via_a2.other == "a2" and abs(via_a2.local - as_[2] * (1 - as_[2])) < TOL
 # ## 7. 换一个损失：平方误差和 logistic 输出层
 #
 # 算法 5.1 里唯一和损失有关的是起点 δ⁽ᴸ⁾，递推 (5.49) 和 (5.56)、(5.57) 一个字都不用改。
-# 把输出层也换成 logistic，损失换成平方误差 L = ½‖y − a⁽ᴸ⁾‖²（RHW 1986 的 E，seed 003 公式 3），
+# 把输出层也换成 logistic，损失换成平方误差 L = ½‖y − a⁽ᴸ⁾‖²（RHW 1986 的 E，公式 (3)；文献见 ../docs/references.md），
 # 则 ∂L/∂a⁽ᴸ⁾ = a⁽ᴸ⁾ − y，
 #
 #     δ⁽ᴸ⁾ = σ′(z⁽ᴸ⁾) ⊙ (a⁽ᴸ⁾ − y) = a⁽ᴸ⁾(1 − a⁽ᴸ⁾) ⊙ (a⁽ᴸ⁾ − y)。
