@@ -25,27 +25,17 @@
 # 画图需要可选的 matplotlib，没有装也能跑完（只是不画图）。
 
 # %%
-import os
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-try:
-    import tinygrad_cn as tg
-except ImportError:  # not installed (no `pip install -e .`): run from the repository checkout
-    _root = Path(globals().get("__file__", Path.cwd() / "_")).resolve().parent.parent
-    sys.path.insert(0, str(_root))
-    import tinygrad_cn as tg
+import tinygrad_cn as tg
 from tinygrad_cn import functional as F
 from tinygrad_cn import init, nn, plotting
+from tinygrad_cn.teach.lesson import QUICK, plt
 from tinygrad_cn.teach.text import table_row
 
-QUICK = os.environ.get("TINYGRAD_CN_QUICK") == "1"
 np.set_printoptions(precision=4, linewidth=100)
-
-plt = plotting.pyplot(optional=True)   # None without matplotlib (the optional 'plot' extra)
 
 
 # %% [markdown]
@@ -223,7 +213,7 @@ if plt is not None:
 # "a ≈ z"对 tanh 成立：tanh′(0) = 1。对 logistic 却不成立：σ(z) ≈ 1/2 + z/4（公式 5.8），
 # 斜率只有 σ′(0) = 1/4，信号每过一层就被压缩 4 倍，所以权重要放大 4 倍才能抵消：logistic 用 r = 4√(6/(n_{l−1} + n_l))。
 #
-# **教材草稿的标注写反了**：seed 001 的 (5.90) 写"对于 logistic 函数，r = √(6/(n^{l−1} + n^l))"，
+# **教材草稿的标注写反了**：NNDL 草稿的 (5.90) 写"对于 logistic 函数，r = √(6/(n^{l−1} + n^l))"，
 # (5.91) 写"对于 tanh 函数，r = 4√(6/(n^{l−1} + n^l))"。Glorot & Bengio (2010) 之后的通行做法
 # （例如 Bengio 2012 年的《实用建议》）、出版版和本框架都把 4 放在 logistic 上
 # （`tinygrad_cn/init.py` 的模块说明里写明了这一点；草稿的 (5.90)、(5.101) 还把 n^l 印成了 n¹）。
@@ -403,13 +393,13 @@ assert every(ratio_W[("logistic", "naive")], hi=1e-3) and every(ratio_d[("logist
 # ... and section 2's estimate ρ⁹ = (√64 · 0.1 · 1/4)⁹ = 0.2⁹ gets the error terms' ratio right within a small factor
 rho = np.sqrt(WIDTH) * 0.1 * 0.25
 assert every(ratio_d[("logistic", "naive")] / rho ** (DEPTH - 1), 0.1, 2.0)
-# Xavier with gain 4 helps logistic units by more than 100× over gain 1 (seed 001's eq. 5.90 as labelled) ...
+# Xavier with gain 4 helps logistic units by more than 100× over gain 1 (NNDL draft's eq. 5.90 as labelled) ...
 assert every(ratio_W[("logistic", "default")] / ratio_W[("logistic", "other")], lo=100)
 # ... but does not remove the vanishing: still below 1/10
 assert every(ratio_W[("logistic", "default")], hi=0.1)
 # tanh + Xavier (gain 1): first and last layers within 10× of each other, for W and for δ
 assert every(ratio_W[("tanh", "default")], 0.1, 10) and every(ratio_d[("tanh", "default")], 0.1, 10)
-# tanh + gain 4 (seed 001's eq. 5.91 as labelled): the gradient grows towards the input
+# tanh + gain 4 (NNDL draft's eq. 5.91 as labelled): the gradient grows towards the input
 assert every(ratio_W[("tanh", "other")], lo=3) and every(ratio_d[("tanh", "other")], lo=3)
 # Xavier keeps tanh units out of saturation; gain 4 saturates many of them
 assert every(sat_runs[("tanh", "default")], hi=0.05) and every(sat_runs[("tanh", "other")], lo=0.5)
