@@ -18,7 +18,7 @@ from packaging.requirements import Requirement
 from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parents[1]
-_JUNK = shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc")
+_JUNK = shutil.ignore_patterns("*.egg-info")
 
 
 def _files(folder):
@@ -41,6 +41,8 @@ def wheel(tmp_path_factory):
     fonts.mkdir(exist_ok=True)                                  # a font is bundled yet
     (src / "tinygrad_cn" / "_probe_pkg").mkdir()                # a new subpackage ships with no list edited
     (src / "tinygrad_cn" / "_probe_pkg" / "__init__.py").write_text("")
+    (src / "tinygrad_cn" / "__pycache__").mkdir(exist_ok=True)  # what a run leaves must not ship
+    (src / "tinygrad_cn" / "__pycache__" / "_probe.cpython-311.pyc").write_bytes(b"")
     for probe in ("_probe.ttf", "_probe.otf"):
         (fonts / probe).write_bytes(b"not a font")
     dist = tmp_path_factory.mktemp("dist")
@@ -70,6 +72,7 @@ def test_the_wheel_carries_the_package_the_tutorials_and_the_fonts(wheel):
     for licence in ("LICENSE", "tinygrad_cn/teach/fonts/OFL.txt"):
         assert any(n.endswith(f".dist-info/licenses/{licence}") for n in names), licence
     assert not any(n.startswith(("tests/", "tutorials/", "benchmarks/", "docs/")) for n in names)
+    assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
 
 
 def test_metadata_license_and_graphviz_pure_on_every_platform_with_wheels(wheel):
