@@ -86,3 +86,12 @@ def test_no_import_circles():
 @pytest.mark.parametrize("path", MODULES, ids=[_name(p) for p in MODULES])
 def test_modules_are_small(path):
     assert len(path.read_text(encoding="utf-8").splitlines()) <= 400
+
+
+def test_tensor_declares_for_type_checkers_exactly_the_methods_it_is_given():
+    from tinygrad_cn.core.methods import METHODS
+    tree = ast.parse((PKG / "core" / "tensor.py").read_text(encoding="utf-8"))
+    cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Tensor")
+    block = next(n for n in cls.body if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING")
+    declared = {f.name for f in block.body if isinstance(f, ast.FunctionDef)}
+    assert declared == set(METHODS) - {"__array_ufunc__", "__array_function__"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -34,7 +35,7 @@ def anomaly_enabled() -> bool:
 
 
 @contextlib.contextmanager
-def grad_mode(enabled: bool):
+def grad_mode(enabled: bool) -> Iterator[None]:
     """Context manager: recording on (True) or off (False) in this thread, restored on exit."""
     token = _GRAD.set(bool(enabled))
     try:
@@ -43,18 +44,18 @@ def grad_mode(enabled: bool):
         _GRAD.reset(token)
 
 
-def no_grad():
+def no_grad() -> contextlib.AbstractContextManager[None]:
     """Context manager: ops inside record nothing (as ``torch.no_grad``), in this thread only."""
     return grad_mode(False)
 
 
-def enable_grad():
+def enable_grad() -> contextlib.AbstractContextManager[None]:
     """Context manager: ops inside record again, even within ``no_grad()``."""
     return grad_mode(True)
 
 
 @contextlib.contextmanager
-def detect_anomaly():
+def detect_anomaly() -> Iterator[None]:
     """Opt-in check: raise ``AnomalyError`` naming the first op whose value or gradient is NaN/inf
     although its inputs were finite."""
     token = _ANOMALY.set(True)

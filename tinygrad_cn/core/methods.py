@@ -14,7 +14,7 @@ from . import primitives as P
 from .sweeps import backward
 from .tensor import Tensor
 
-__all__ = ["UFUNCS", "ARRAY_FUNCTIONS"]
+__all__ = ["UFUNCS", "ARRAY_FUNCTIONS", "METHODS"]
 
 UFUNCS = {np.add: P.add, np.subtract: P.sub, np.multiply: P.mul, np.divide: P.div, np.negative: P.neg,
           np.power: P.pow, np.exp: P.exp, np.log: P.log, np.sqrt: P.sqrt, np.sin: P.sin, np.cos: P.cos,
@@ -81,7 +81,7 @@ def _axes_arg(args):
     return tuple(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
 
 
-def _bind():
+def _methods():
     ops = {
         "__add__": lambda s, o: P.add(s, o), "__radd__": lambda s, o: P.add(o, s),
         "__sub__": lambda s, o: P.sub(s, o), "__rsub__": lambda s, o: P.sub(o, s),
@@ -112,9 +112,10 @@ def _bind():
     }
     for name in ("exp", "log", "sqrt", "sin", "cos", "tanh", "abs", "sigmoid", "relu", "softplus"):
         ops[name] = lambda s, prim=P.PRIMITIVES[name]: prim(s)
-    for name, fn in ops.items():
-        setattr(Tensor, name, fn)
-    Tensor.__hash__ = object.__hash__        # __eq__ is elementwise; a tensor hashes by identity
+    return ops
 
 
-_bind()
+METHODS = _methods()
+for _name, _fn in METHODS.items():
+    setattr(Tensor, _name, _fn)
+Tensor.__hash__ = object.__hash__        # __eq__ is elementwise; a tensor hashes by identity

@@ -9,6 +9,7 @@ that can be differentiated again; otherwise they run with recording off (the fas
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 
@@ -35,7 +36,7 @@ _counters: list = []
 
 
 @contextlib.contextmanager
-def count_sweeps():
+def count_sweeps() -> Iterator[SweepCount]:
     """``with count_sweeps() as c: ...`` then ``c.forward``, ``c.reverse``: the sweeps that ran."""
     c = SweepCount()
     _counters.append(c)
@@ -186,7 +187,7 @@ def backward(out: Tensor, gradient=None, retain_graph: bool | None = None, creat
         mark_swept(order)
 
 
-def zero_grad(tensors) -> None:
+def zero_grad(tensors: Iterable[Tensor]) -> None:
     """Set ``.grad`` of each tensor to None."""
     for t in tensors:
         t.grad = None

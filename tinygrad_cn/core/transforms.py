@@ -8,6 +8,8 @@ hvp, an outer backward), so the common case runs fast.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import numpy as np
 
 from .errors import ShapeError
@@ -104,7 +106,7 @@ def _in_dtype(g, t, create):
     return g if g.dtype == t.dtype or create else Tensor.wrap(g.data.astype(t.dtype))
 
 
-def value_and_grad(f, argnums=0):
+def value_and_grad(f: Callable[..., Tensor], argnums: int | Sequence[int] = 0) -> Callable[..., tuple]:
     """``value_and_grad(f)(*args) -> (f(*args), ∂f/∂args[argnums])`` for scalar-valued f."""
     def wrapped(*args):
         nums = _argnums(argnums, len(args), "grad")
@@ -123,14 +125,14 @@ def value_and_grad(f, argnums=0):
     return wrapped
 
 
-def grad(f, argnums=0):
+def grad(f: Callable[..., Tensor], argnums: int | Sequence[int] = 0) -> Callable[..., Tensor | tuple]:
     """``grad(f)(*args)``: the gradient of scalar-valued f with respect to ``args[argnums]``
     (a tuple of gradients when ``argnums`` is a tuple). Nests: ``grad(grad(f))``."""
     vg = value_and_grad(f, argnums)
     return lambda *args: vg(*args)[1]
 
 
-def vjp(f, *primals):
+def vjp(f: Callable[..., Tensor], *primals) -> tuple[Tensor, Callable[..., tuple]]:
     """``out, vjp_fn = vjp(f, *primals)``; ``vjp_fn(cotangent)`` returns ``cotangentᵀ ∂f/∂primals``
     as a tuple, one per primal: a row of the Jacobian per one-hot cotangent. It can be called
     again (one reverse sweep each)."""
@@ -161,7 +163,7 @@ def _check_tangents(primals, tangents, who):
     return ts
 
 
-def jvp(f, primals, tangents):
+def jvp(f: Callable[..., Tensor], primals: Sequence, tangents: Sequence) -> tuple[Tensor, Tensor]:
     """``out, out_tangent = jvp(f, primals, tangents)``: forward mode, one sweep; ``out_tangent``
     is ∂f/∂primals · tangents, a column of the Jacobian per one-hot tangent (NNDL eqs. 5.69–5.74)."""
     primals, tangents = tuple(primals), tuple(tangents)
@@ -182,7 +184,7 @@ def _tangent_of(out, wrt, ts, graph):
     return Tensor.wrap(np.zeros(out.shape, out.dtype)) if t is None else t
 
 
-def forward_sweep(output, seeds):
+def forward_sweep(output: Tensor, seeds: dict) -> Tensor:
     """The textbook's forward accumulation on a recorded graph: ``seeds`` maps leaves to tangents
     (e.g. ``{w: 1.0}``); every node the seeds reach gets ``.tangent`` (∂node/∂w for a unit seed,
     eqs. 5.69–5.74). Returns the output's tangent."""
@@ -199,7 +201,7 @@ def forward_sweep(output, seeds):
     return output.tangent
 
 
-def jacobian(f, *xs, mode="reverse"):
+def jacobian(f: Callable[..., Tensor], *xs, mode: str = "reverse") -> Tensor | tuple:
     """The Jacobian ∂f/∂x, of shape ``out.shape + x.shape`` (a tuple of them for several xs).
 
     ``mode="forward"`` takes one forward sweep per input element (n), ``"reverse"`` one reverse
@@ -237,13 +239,13 @@ def jacobian(f, *xs, mode="reverse"):
     return jacs[0] if len(jacs) == 1 else tuple(jacs)
 
 
-def hessian(f, x):
+def hessian(f: Callable[..., Tensor], x) -> Tensor:
     """The Hessian of scalar-valued f at x, forward-over-reverse: n forward sweeps over the graph
     of the gradient."""
     return jacobian(grad(f), x, mode="forward")
 
 
-def hvp(f, x, v):
+def hvp(f: Callable[..., Tensor], x, v) -> Tensor:
     """Hessian-vector product H(x)·v of scalar-valued f, forward-over-reverse: one reverse sweep
     recorded, then one forward sweep over it (no Hessian is formed)."""
     return jvp(grad(f), (x,), (v,))[1]
