@@ -213,3 +213,19 @@ def test_rewrites_keep_the_values():
     assert value.item() == (x * x).sum() + x.mean()
     np.testing.assert_array_equal(dx.data, 2 * x + 1 / 6)
     assert "transpose" not in g.source and "broadcast" not in g.source
+
+
+def test_transforms_and_jit_inside_a_compiled_function():
+    """tg.grad inside f is recorded (not copied from .data): new values give the new gradient;
+    a jit called while another is tracing becomes part of its program; grad of grad: 6x."""
+    cube = lambda t: (t * t * t).sum()
+    g = jit(lambda x: tg.grad(cube)(x))
+    g(np.array([1.0, 2.0]))
+    assert g(np.array([3.0, 1.0])).tolist() == [27.0, 3.0]
+    inner = jit(lambda x: (x * x).sum(), wrt=0)
+    outer = jit(lambda x: inner(x)[1] * 2)
+    outer(np.array([1.0, 2.0]))
+    assert outer(np.array([3.0, 1.0])).tolist() == [12.0, 4.0]
+    second = jit(lambda x: tg.grad(cube)(x).sum(), wrt=0)
+    second(np.array([1.0, 2.0]))
+    assert second(np.array([3.0, 1.0]))[1].tolist() == [18.0, 6.0]

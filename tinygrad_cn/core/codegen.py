@@ -158,8 +158,12 @@ def _fast_form(n, x):
         lead = src.ndim - len(p["shape"])
         axes = tuple(range(lead)) + tuple(i + lead for i, k in enumerate(p["shape"]) if k == 1 and
                                           src.shape[i + lead] != 1)
-        out = f"_add_reduce({x}, axis={axes!r}, keepdims=True)" if axes else x
-        kept = tuple(1 if i in axes else k for i, k in enumerate(src.shape))
+        if not axes:
+            return f"{x}.reshape({p['shape']!r})"
+        dropped = tuple(k for i, k in enumerate(src.shape) if i not in axes)
+        keep = dropped != p["shape"]
+        out = f"_add_reduce({x}, axis={axes!r}, keepdims={keep})"
+        kept = tuple(1 if i in axes else k for i, k in enumerate(src.shape)) if keep else dropped
         return out if kept == p["shape"] else f"{out}.reshape({p['shape']!r})"
     return None
 

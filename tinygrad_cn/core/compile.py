@@ -42,6 +42,7 @@ from .codegen import Retrace, build
 from .graph import enable_grad, is_grad_enabled, toposort
 from .sweeps import forward_sweep, reverse_sweep
 from .tensor import Tensor, as_array
+from .transforms import jvp, value_and_grad
 
 __all__ = ["jit", "Jit"]
 
@@ -92,8 +93,9 @@ def _tracing(trace):
             saved["record"] = _primitive_module.record
             _primitive_module.record = _record_all
             for name in _READS:
-                saved[name] = Tensor.__dict__[name]
-                setattr(Tensor, name, _watched(name, saved[name]))
+                if name in Tensor.__dict__:
+                    saved[name] = Tensor.__dict__[name]
+                    setattr(Tensor, name, _watched(name, saved[name]))
         _HOOKS["depth"] += 1
     token = _TRACE.set(trace)
     try:
@@ -107,7 +109,8 @@ def _tracing(trace):
                 saved = _HOOKS["saved"]
                 _primitive_module.record = saved.pop("record")
                 for name in _READS:
-                    setattr(Tensor, name, saved.pop(name))
+                    if name in saved:
+                        setattr(Tensor, name, saved.pop(name))
 
 
 def _untraced(*arrays):
@@ -151,6 +154,8 @@ class Jit:
     # ---- calling ----------------------------------------------------------------------------
     def __call__(self, *args):
         """``f(*args)``, and with ``wrt`` the gradients: ``(value, grad)`` as ``value_and_grad``."""
+        if _TRACE.get() is not None:          # inside another jit's trace: be part of its program
+            return self._inline(args)
         arrays = [_array_of(a, k) for k, a in enumerate(args)]
         try:
             outs = self._fn(*arrays)
@@ -160,6 +165,15 @@ class Jit:
             return Tensor.wrap(outs[0])
         grads = tuple(Tensor.wrap(g) for g in outs[1:])
         return Tensor.wrap(outs[0]), grads[0] if isinstance(self.wrt, (int, Tensor)) else grads
+
+    def _inline(self, args):
+        if not self._wrt:
+            return self.f(*args)
+        if not all(isinstance(w, int) for w in self._wrt):
+            raise TypeError(f"jit({self.__name__}) called inside another jit's trace with wrt tensors: call "
+                            "the function itself there, or take gradients with tg.value_and_grad")
+        nums = self.wrt if isinstance(self.wrt, int) else tuple(self._wrt)
+        return value_and_grad(self.f, nums)(*args)
 
     def numpy(self, *arrays):
         """The compiled program itself: NumPy arrays in (the arguments), a tuple of arrays out
@@ -175,6 +189,8 @@ class Jit:
         if len(primals) != len(tangents):
             raise ValueError(f"jit.jvp: got {len(primals)} primal(s) but {len(tangents)} tangent(s); give one "
                              "tangent per primal, of the same shape")
+        if _TRACE.get() is not None:
+            return jvp(self.f, primals, tangents)
         arrays = [_array_of(a, k) for k, a in enumerate(primals + tangents)]
         for k, (p, t) in enumerate(zip(arrays, arrays[len(primals):])):
             if p.shape != t.shape:
@@ -220,7 +236,9 @@ class Jit:
         with _tracing(_Trace()) as trace:
             leaves = []
             for k, a in enumerate(arrays[:nargs]):
-                grad = (k in wrt_args or mode == "jvp") and a.dtype.kind == "f"
+                # every floating argument requires grad while tracing, so that a transform that f
+                # calls (tg.grad inside f) records its sweep instead of copying the values
+                grad = a.dtype.kind == "f"
                 if k in wrt_args and a.dtype.kind != "f":
                     raise TypeError(f"jit: argument {k} has dtype {a.dtype}: only floating arrays can be "
                                     "differentiated; pass it as floats (e.g. x.astype(float))")
