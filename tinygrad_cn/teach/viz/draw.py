@@ -21,9 +21,10 @@ with no recording; ``.grad`` of nothing changes.
 """
 import numpy as np
 
-from ...core.graph import is_constant, no_grad, node_names, toposort
+from ...core.graph import is_constant, no_grad, toposort
 from ...core.sweeps import reverse_sweep
 from ...core.tensor import Tensor
+from . import network
 from .drawing import Drawing
 from .labels import (
     COLOURS,
@@ -46,9 +47,10 @@ from .labels import (
     value_lines,
 )
 
-__all__ = ["draw", "build", "graph_order", "check_args", "module_names"]
+__all__ = ["draw", "build", "graph_order", "check_args", "adjoints"]
 
 DIRECTIONS = ("LR", "TB", "RL", "BT")
+_SPINE = "4"               # edge weight along the chain of results (graphviz keeps heavy edges short)
 AUTO_LR_DEPTH = 8          # direction=None: left to right up to this many ops deep, else top to bottom
 # ops whose inputs are not interchangeable: their input edges are numbered #1, #2, …
 _ORDERED = {"sub", "div", "pow", "matmul", "where", "concatenate"}
@@ -94,30 +96,6 @@ def graph_order(output):
     return sorted(toposort([output], constants=True, swept_ok=True), key=lambda t: t.seq)
 
 
-def module_names(model, order):
-    """{id(parameter): module path} for the parameters of ``model`` in the graph that have no name."""
-    if model is None:
-        return {}
-    named = getattr(model, "named_parameters", None)
-    if not callable(named):
-        raise TypeError(f"draw: model must be a Module (with named_parameters()), got {type(model).__name__}")
-    ids = {id(t) for t in order}
-    return {id(p): path for path, p in named() if id(p) in ids and not p.name}
-
-
-def _names(order, paths):
-    """``node_names`` with the module paths as the names of their parameters: they are set for the
-    call only (so numbering skips them) and restored at once."""
-    params = [t for t in order if id(t) in paths]
-    try:
-        for p in params:
-            p.name = paths[id(p)]
-        return node_names(order)
-    finally:
-        for p in params:
-            p.name = None
-
-
 def adjoints(output, order):
     """{id(node): ∂output/∂node} by a reverse sweep from a ones seed over the recorded (maybe
     swept) graph, recording nothing and changing no ``.grad`` (NNDL eqs. 5.75–5.79)."""
@@ -130,52 +108,6 @@ def _wants_grads(output, order, grads):
     if grads is not None:
         return bool(grads)
     return output.swept or any(t.prim is None and t.grad is not None for t in order)
-
-
-# ---- folding a layer's steps into its op ---------------------------------------------------------
-def _consumers(order):
-    users = {id(t): [] for t in order}
-    for t in order:
-        for i, x in enumerate(t.inputs or ()):
-            users[id(x)].append((t, i))
-    return users
-
-
-def _is_swap(t):
-    axes = (t.params or {}).get("axes")
-    return t.ndim >= 2 and (axes is None or tuple(axes)[-2:] == (t.ndim - 1, t.ndim - 2))
-
-
-def folds(order):
-    """ids of tensors not drawn: their op is drawn inside the matmul that uses them (a parameter's
-    transpose, a vector's promotion to a matrix), or a matmul whose result only a squeeze uses."""
-    users, hidden = _consumers(order), set()
-    for t in order:
-        if t.prim is None or len(users[id(t)]) != 1:
-            continue
-        (u, i), name = users[id(t)][0], t.prim.name
-        if u.prim is None:
-            continue
-        if name == "transpose" and u.prim.name == "matmul" and i == 1 and t.inputs[0].prim is None and _is_swap(t):
-            hidden.add(id(t))
-        elif name == "reshape" and u.prim.name == "matmul" and t.inputs[0].ndim == 1 and t.ndim == 2:
-            hidden.add(id(t))
-        elif (name == "matmul" and u.prim.name == "reshape" and u.ndim == t.ndim - 1
-              and any(id(x) in hidden and x.prim.name == "reshape" for x in t.inputs)):
-            hidden.add(id(t))
-    return hidden
-
-
-def _drawn_op(t, hidden):
-    """(the node whose primitive is drawn, its drawn inputs, the op's mark) for tensor ``t``."""
-    core = t.inputs[0] if t.prim.name == "reshape" and id(t.inputs[0]) in hidden else t
-    ins = [x.inputs[0] if id(x) in hidden else x for x in core.inputs]
-    if core.prim.name != "matmul" or not any(id(x) in hidden for x in core.inputs):
-        return core, ins, core.prim.notation.symbol
-    b = core.inputs[1]
-    if id(b) in hidden and b.prim.name == "reshape":             # W @ x with a vector x
-        return core, ins, "W x"
-    return core, ins, "x Wᵀ" if id(b) in hidden else "x W"       # x @ transpose(W), or x⊤ @ W
 
 
 # ---- the drawing ---------------------------------------------------------------------------------
@@ -230,17 +162,17 @@ def build(output, order, *, values=True, highlight=None, direction=None, title=N
     """The drawing of ``order`` (``graph_order(output)``). ``notes`` (id → label lines) replaces the
     grad and tangent lines of every tensor (frames); ``current`` = (tensor, {op tensors},
     {(input tensor, result tensor)}) marks one step."""
-    paths = module_names(model, order)
+    paths = network.module_names(model, order)
     if (group or summary) and model is None:
         raise ValueError("draw: group= and summary= need model=, the Module whose parts to show")
-    names = _names(order, paths)
-    hidden = folds(order) if fold else set()
+    hidden = network.folds(order) if fold else set()
+    names = network.names(order, paths, hidden)
     shown = [t for t in order if id(t) not in hidden]
     index = {id(t): i for i, t in enumerate(shown)}
     ops = {}
     for i, t in enumerate(shown):
         if t.prim is not None:
-            core, ins, mark = _drawn_op(t, hidden)
+            core, ins, mark = network.drawn_op(t, hidden)
             ops[i] = (core, [index[id(x)] for x in ins], mark)
     on_path, path_edges = _path(ops, index, highlight)
     cur_t, cur_ops, cur_edges = current if current is not None else (None, set(), set())
@@ -308,81 +240,30 @@ def build(output, order, *, values=True, highlight=None, direction=None, title=N
                 e.update({"class": "current", "color": CURRENT, "penwidth": "2.5"})
             if numbered:
                 e.update(label=f"#{k + 1}", fontsize="9", fontcolor=DIM)
+            if shown[j].prim is not None:
+                e["weight"] = _SPINE         # the chain of results stays straight; leaves hang beside
             edges.append((f"t{j}", f"op{i}", e))
         e = {"class": "path", "color": PATH, "penwidth": "2.5"} if i in on_path else {}
         if i in cur_ops:
             e = {"class": "current", "color": CURRENT, "penwidth": "2.5"}
-        edges.append((f"op{i}", f"t{i}", e))
+        edges.append((f"op{i}", f"t{i}", {**e, "weight": _SPINE}))
 
-    modules = _module_of(model, paths, shown, ops, index) if (group or summary) else {}
+    modules = network.module_of(model, paths, shown, ops, index) if (group or summary) else {}
     if summary:
-        nodes, edges = _summarise(nodes, edges, modules, model, shown, names)
+        nodes, edges = network.summarise(nodes, edges, modules, model, shown, names)
     for key, (label, attrs) in nodes.items():
         if not summary and key in modules:
             continue
         g.node(key, label, _attributes=attrs)
     if group and not summary:
-        for k, (path, keys) in enumerate(_members(modules).items()):
+        for k, (path, keys) in enumerate(network.members(modules).items()):
             with g.subgraph(name=f"cluster_{k}") as c:
-                c.attr(label=_module_title(model, path), style="rounded,dashed", color="#9e9e9e", fontsize="11")
+                c.attr(label=network.module_title(model, path), style="rounded,dashed", color="#9e9e9e", fontsize="11")
                 for key in keys:
                     c.node(key, nodes[key][0], _attributes=nodes[key][1])
     for a, b, e in edges:
         g.edge(a, b, _attributes=e)
     return g
-
-
-# ---- modules: groups and the summary view ----------------------------------------------------------
-def _module_of(model, paths, shown, ops, index):
-    """{node key: module path}: a parameter belongs to its module, and so do an op that uses one of
-    its parameters directly and that op's result."""
-    owner = {}
-    for t in shown:
-        if id(t) in paths:
-            owner[f"t{index[id(t)]}"] = paths[id(t)].rpartition(".")[0]
-    for i, (_, ins, _) in ops.items():
-        mods = {owner.get(f"t{j}") for j in ins if id(shown[j]) in paths}
-        mods.discard(None)
-        if len(mods) == 1:
-            (m,) = mods
-            owner[f"op{i}"] = owner[f"t{i}"] = m
-    return owner
-
-
-def _members(owner):
-    groups = {}
-    for key, path in owner.items():
-        groups.setdefault(path, []).append(key)
-    return groups
-
-
-def _module_title(model, path):
-    module = dict(model.named_modules()).get(path)
-    kind = type(module).__name__ if module is not None else "module"
-    return f"{path or 'model'}: {kind}"
-
-
-def _summarise(nodes, edges, owner, model, shown, names):
-    """Each module's nodes collapsed into one box; edges between the same two nodes merged."""
-    groups = _members(owner)
-    out = {k: v for k, v in nodes.items() if k not in owner}
-    for path, keys in groups.items():
-        params = [k for k in keys if k.startswith("t") and shown[int(k[1:])].prim is None]
-        lines = [(_module_title(model, path), None, True)]
-        for k in params:
-            t = shown[int(k[1:])]
-            lines.append((f"{names[id(t)].rpartition('.')[2]} {shape_text(t.shape)}", DIM, False))
-        fill, border = COLOURS["param"]
-        out[f"m_{path}"] = (table(lines), {"shape": "box", "style": "rounded,filled", "fillcolor": fill,
-                                           "color": border, "class": "module", "tooltip": tooltip(path)})
-    rename = {k: f"m_{p}" for k, p in owner.items()}
-    seen, merged = set(), []
-    for a, b, e in edges:
-        a, b = rename.get(a, a), rename.get(b, b)
-        if a != b and (a, b) not in seen:
-            seen.add((a, b))
-            merged.append((a, b, {k: v for k, v in e.items() if k != "label"}))
-    return out, merged
 
 
 # ---- tooltips --------------------------------------------------------------------------------------

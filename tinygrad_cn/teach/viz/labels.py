@@ -67,7 +67,7 @@ def _width(text, size):
     the bundled font draws a full em wide (∂ × · ÷ →: East Asian width "A") count 1 em. Engines
     know only Latin metrics (graphviz-pure counts other characters as a space), so a line with
     other characters gets this as its minimum width."""
-    return sum(size if unicodedata.east_asian_width(c) in "WFA" else 0.62 * size for c in text)
+    return sum(size if unicodedata.east_asian_width(c) in "WFA" else 0.56 * size for c in text)
 
 
 def num(v):
