@@ -484,6 +484,70 @@ assert (ad_calls, sweeps.reverse, sweeps.forward) == (1, 1, 0)
 assert np.max(np.abs(g_fd - g_ad)) < 1e-7  # round-off ≈ ε·|f|/Δx with |f| ≈ 100
 
 # %% [markdown]
+# ## 4. 梯度检验：让 `check_grad` 指出写错的那条规则
+#
+# 数值微分最常见的用途是**检验**。自己定义一个基本运算（`tg.Primitive`）时要写两条规则：
+# 反向模式的 vjp 把输出的梯度 g 传回输入（g · f′(a)），前向模式的 jvp 把输入的切向量 t
+# 推到输出（f′(a) · t）。下面把 f(a) = a · sin a 定义成一个基本运算，
+# 它的导数是 f′(a) = sin a + a cos a。其中**有一条规则是故意写错的**。
+#
+# **先猜一猜**：错的是规则 A 还是规则 B？`check_grad` 会说反向模式不对，还是前向模式不对？
+# 在 y = Σ tanh(f(2x)) 的计算图里，它会指认哪个结点？想好了再运行。
+
+# %%
+def a_sin_a(a):
+    return a * np.sin(a)
+
+
+a_sin_a_wrong = tg.Primitive(
+    "a_sin_a_wrong", a_sin_a,
+    vjp=(lambda g, out, a: g * tg.sin(a),),                       # rule A
+    jvp=(lambda t, out, a: t * (tg.sin(a) + a * tg.cos(a)),),     # rule B
+)
+x_check = np.array([0.3, 1.0, 2.0])
+try:
+    tg.check_grad(lambda x: tg.tanh(a_sin_a_wrong(x * 2)).sum(), x_check)
+except tg.GradientCheckError as err:
+    failed = err.report
+    print(err)
+assert failed.culprit.node == "v2 = a_sin_a_wrong(v1)" and failed.culprit.rules == ("vjp",)
+assert len(failed.failures) == 3 and all(m.wrong == ("reverse",) for m in failed.failures)
+
+# %% [markdown]
+# 报告把每个对不上的偏导数列成一行，反向、前向、中心差分三列并排：前向模式与中心差分一致，
+# 只有反向模式不对，所以错的是 vjp 规则 A——它漏掉了乘积法则的一项 a cos a。
+# 最后一行的“culprit”是怎么找到的？`check_grad` 把函数记录成计算图
+# （v1 = 2x，v2 = f(v1)，v3 = tanh(v2)，v4 = Σ v3），再**逐个结点**检验：
+# 在该结点记录下来的输入处，只对这一个运算做中心差分 (5.59)，和它自己的两条规则比较。
+# 乘 2、tanh、求和的规则都对得上，第一个对不上的就是 v2。
+#
+# 改正规则 A（新运算要起新名字），再检验一次，这回连二阶导数（`order=2`，对规则本身再求导）也一并核对：
+
+# %%
+a_sin_a_fixed = tg.Primitive(
+    "a_sin_a_fixed", a_sin_a,
+    vjp=(lambda g, out, a: g * (tg.sin(a) + a * tg.cos(a)),),
+    jvp=(lambda t, out, a: t * (tg.sin(a) + a * tg.cos(a)),),
+)
+fixed = tg.check_grad(lambda x: tg.tanh(a_sin_a_fixed(x * 2)).sum(), x_check, order=2)
+print(fixed)
+assert fixed.ok and max(fixed.worst.values()) < 1e-7
+
+# %% [markdown]
+# 最后一个陷阱：在没有导数的点上，中心差分量到的是左右斜率的平均。relu 在 0 处左边斜率 0、右边斜率 1，
+# 中心差分给 0.5，引擎按约定给 relu′(0) = 0。`check_grad` 在这里多算两侧的单侧斜率（五点差分），
+# 引擎的值落在两者之间就不算错，但会发出警告（UserWarning，内容就是整份报告），并说出引擎用的是哪条约定：
+
+# %%
+kinked = tg.check_grad(lambda x: tg.relu(x).sum(), np.array([0.0, 1.0]))
+at_zero = kinked.at_kinks[0]
+print(f"x = 0：反向 {at_zero.values['reverse']:g}，中心差分 {at_zero.central:.3g}，"
+      f"左侧斜率 {at_zero.left:.3g}，右侧斜率 {at_zero.right:.3g}")
+print(kinked.kinks[0])
+assert at_zero.values["reverse"] == 0 and np.isclose(at_zero.central, 0.5) and np.isclose(at_zero.right, 1)
+assert kinked.kinks[0].convention == "relu′(0) = 0"
+
+# %% [markdown]
 # ## 小结
 #
 # | | 数值微分 (5.58)、(5.59) | 符号微分 (5.60)–(5.61) | 自动微分（图 5.7、5.8） |
