@@ -79,7 +79,8 @@ def _expression(node, names):
 
 
 def _scalar_order(output):
-    order = toposort([output], swept_ok=True)
+    """The graph in the order it was computed (a topological order: a node is made after its inputs)."""
+    order = sorted(toposort([output], swept_ok=True), key=lambda t: t.seq)
     big = [n for n in order if n.size != 1]
     if big:
         raise ValueError(f"step tables need a graph of scalars; a node has shape {big[0].shape}")
