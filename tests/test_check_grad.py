@@ -181,6 +181,22 @@ def test_a_bug_only_on_the_float32_path_is_caught():
     np.testing.assert_allclose([m.central for m in report.failures], 2 * x, rtol=1e-2)
 
 
+def test_a_bug_on_both_paths_is_listed_for_both_dtypes():
+    report, msg = _fails(lambda v: wrong_vjp_sin(v).sum(), np.array([0.3, 1.0], np.float32))
+    assert [m.dtype for m in report.failures] == ["float64", "float64", "float32", "float32"]
+    assert "(order 1, float64; order 1, float32)" in msg and "float32 ∂out/∂x0[1]" in msg
+
+
+# ---- in-place changes ----------------------------------------------------------------------------
+def test_check_grad_names_an_input_that_f_changes_in_place():
+    def overwrites(x):
+        x.data[0] = 5.0                  # f no longer depends on x[0]; the recorded graph thinks it does
+        return (x * 2).sum()
+    with pytest.warns(UserWarning, match="check_grad: the function changed input 0 in place"):
+        report, msg = _fails(overwrites, np.array([1.0, 2.0]))
+    assert report.failures[0].central == 0 and "f changed input 0 in place" in msg
+
+
 # ---- the passing path --------------------------------------------------------------------------
 def test_a_right_gradient_passes_quietly_with_the_worst_errors():
     rng = np.random.default_rng(0)

@@ -80,11 +80,11 @@ class GradCheckReport:
 
     def __str__(self):
         if self.failures:
-            first = self.failures[0]
             n = len(self.failures)
+            runs = "; ".join(dict.fromkeys(f"order {m.order}, {m.dtype}" for m in self.failures))
             lines = [f"check_grad: {n} entr{'y disagrees' if n == 1 else 'ies disagree'} with central differences "
-                     f"(order {first.order}, {first.dtype})"]
-            if first.order == 2:
+                     f"({runs})"]
+            if self.failures[0].order == 2:
                 lines.append("  g = ⟨vᵀJ(x), r⟩ runs the vjp rules, h = ⟨v, J(x) r⟩ the jvp rules (random v, r)")
             lines.append(_header())
             lines += self._rows(self.failures)
@@ -134,7 +134,7 @@ class _Run:
 
     def __init__(self, f, xs, order, dtype, eps, atol, rtol, modes, report, worst, name="out"):
         self.f, self.xs, self.order, self.dtype, self.eps, self.modes = f, xs, order, dtype, eps, modes
-        self.name = name
+        self.name, self.tag = name, "float32 " if dtype == "float32" else ""
         self.calls = FreshCalls(f, "check_grad")
         self.y = self.calls(xs)
         self.tol = _tolerance(atol, rtol, eps, np.float32 if dtype == "float32" else np.float64, self.y)
@@ -150,7 +150,7 @@ class _Run:
                 bool(b) for b in bad.values()) else []):
             entry, probe = make(idx)
             self.report.failures.append(Mismatch(
-                self.order, self.dtype, k, entry, {m: float(v[idx]) for m, v in values.items()},
+                self.order, self.dtype, k, entry, {m: float(v[idx]) + 0.0 for m, v in values.items()},
                 float(want[idx]), tuple(m for m in values if bad[m][idx]), probe=probe))
 
     def jacobian(self):
@@ -165,7 +165,7 @@ class _Run:
             def make(idx, k=k, x=x):
                 u = np.zeros(x.shape)
                 u[idx[ny:]] = 1
-                return (f"∂{self.name}{_at(idx[:ny])}/∂x{k}{_at(idx[ny:])}",
+                return (f"{self.tag}∂{self.name}{_at(idx[:ny])}/∂x{k}{_at(idx[ny:])}",
                         (self.calls, self.xs, u, lambda out, i=idx[:ny]: out[i], self.tol))
             self._judge(k, {m: engine[m][k] for m in self.modes}, num, make)
 
@@ -185,7 +185,7 @@ class _Run:
                                         for i, xi in enumerate(self.xs)]
                             values[mode] = np.array(np.sum(v * jvp(self.f, ts, tangents)[1].data))
                 self._judge(k, values, num, lambda idx, k=k, u=u, v=v, p=p: (
-                    f"⟨v, ∂{self.name}/∂x{k} u⟩ no. {p + 1}",
+                    f"{self.tag}⟨v, ∂{self.name}/∂x{k} u⟩ no. {p + 1}",
                     (self.calls, self.xs, u, lambda out: np.sum(v * out), self.tol)))
 
     def run(self, max_entries, projections, rng):
@@ -245,25 +245,32 @@ def check_grad(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, modes=_MODES, order=1
     rng = np.random.default_rng(seed)
     report = GradCheckReport(max_report=max_report)
     tol = {"eps": eps, "atol": atol, "rtol": rtol}
-    _Run(f, xs, 1, "float64", **tol, modes=modes, report=report, worst=report.worst).run(max_entries, projections, rng)
+    eps_of = {"float64": eps, "float32": _FLOAT32["eps"]}
+    first = _Run(f, xs, 1, "float64", **tol, modes=modes, report=report, worst=report.worst)
+    first.run(max_entries, projections, rng)
     native = [a.astype(a.dtype if a.dtype == np.float32 else np.float64) for a in arrays]
     if any(a.dtype == np.float32 for a in native):
         _Run(f, native, 1, "float32", **_FLOAT32, modes=modes, report=report,
              worst=report.worst_float32).run(max_entries, projections, rng)
+    _settle_kinks(report, eps_of)
     if order == 2 and not report.failures:
         for name, fn in zip("gh", _second_order_functions(f, xs, rng)):
             _Run(fn, xs, 2, "float64", **tol, modes=modes, report=report, worst=report.worst, name=name).run(
                 max_entries, projections, rng)
-    _settle_kinks(report, {"float64": eps, "float32": _FLOAT32["eps"]})
+        _settle_kinks(report, eps_of)
+    first.calls.warn(stacklevel=3)
     rec = record_graph(f, xs)
-    report.kinks = find_kinks(rec, 10 * eps)
+    f32_kinks = any(m.dtype == "float32" for m in report.at_kinks)
+    report.kinks = find_kinks(rec, 2 * _FLOAT32["eps"] if f32_kinks else 10 * eps)
     if report.failures:
         step = tol
         if report.failures[0].dtype == "float32":
             rec, step = record_graph(f, native), _FLOAT32
         report.culprit = find_culprit(rec, report.failures[0].order, step["eps"], step["atol"], step["rtol"], seed)
+        report.notes = [f"f changed input {k} in place (wrote into it or reassigned .data): the recorded graph no "
+                        "longer matches the function; compute out of place" for k in sorted(first.calls.changed)]
         if report.culprit is None:
-            report.notes = detached_inputs(rec) or [
+            report.notes += detached_inputs(rec) or [
                 "every recorded op's own rules agree with differences of that op: the gradient is lost outside "
                 "the recorded graph (NumPy on .data, detach(), a value computed from the inputs before f)"]
         err = GradientCheckError(str(report))
