@@ -45,12 +45,13 @@ neg = Primitive("neg", np.negative, vjp=(lambda g, o, a: -g,), linear=True,
 # d(aᵇ)/da = b·a^(b−1), written b·a^(b′) with b′ = b − 1, or 1 where a = b = 0 (the factor b is 0
 # there): exact at a = 0 for every integer exponent, to every order (0·0⁻¹ = 0·∞ never occurs).
 # d(aᵇ)/db = aᵇ ln a, with ln 1 in place of ln 0 (where aᵇ = 0 for b > 0): exact at a = 0 too.
-def _pow_slope(a, b):
-    return b * a ** where(equal(a, 0), where(equal(b, 0), 1, b - 1), b - 1)
+# Products are taken in the order g·b·a^(b′), g·aᵇ·ln a.
+def _pow_exponent(a, b):
+    return where(equal(a, 0), where(equal(b, 0), 1, b - 1), b - 1)
 
 
-def _pow_log(o, a):
-    return o * log(where(equal(a, 0), 1, a))
+def _pow_log(a):
+    return log(where(equal(a, 0), 1, a))
 
 
 def _pow_sample(rng):
@@ -59,8 +60,8 @@ def _pow_sample(rng):
 
 
 pow = Primitive("pow", np.power,
-                vjp=(lambda g, o, a, b: g * _pow_slope(a, b), lambda g, o, a, b: g * _pow_log(o, a)),
-                jvp=(lambda t, o, a, b: t * _pow_slope(a, b), lambda t, o, a, b: t * _pow_log(o, a)),
+                vjp=(lambda g, o, a, b: g * b * a ** _pow_exponent(a, b), lambda g, o, a, b: g * o * _pow_log(a)),
+                jvp=(lambda t, o, a, b: t * b * a ** _pow_exponent(a, b), lambda t, o, a, b: t * o * _pow_log(a)),
                 notation=Notation("^", "{0}^{1}", "{0}**{1}", 4, "right"), sample=_pow_sample,
                 convention="d(aᵇ)/db = 0 at a = 0 (ln 0 is not used)")
 
