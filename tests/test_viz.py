@@ -126,6 +126,26 @@ def test_draw_after_plain_backward_shows_every_adjoint():
     assert d.lines("w") == ["w = 0"]
 
 
+def test_adjoints_are_shown_only_for_the_output_that_was_swept():
+    # the graph of ∂h6/∂w (create_graph=True): its leaves hold ∂h6/∂·, not ∂(∂h6/∂w)/∂·, so its
+    # drawing shows no adjoints unless asked
+    g = textbook()
+    g["h6"].backward(create_graph=True)
+    gw = g["w"].grad
+    assert "∂" not in "".join(sum((v["lines"] for v in Dot(viz.draw(gw)).tensors.values()), []))
+    d = Dot(viz.draw(gw, grads=True))
+    # ∂h6/∂w = x·σ'(wx + b): its derivatives x²·σ''(0) (by w) and x·σ''(0) (by b) are 0
+    out = d.name(next(k for k, v in d.tensors.items() if "output" in v["cls"]))
+    assert d.lines("w")[-1] == f"∂{out}/∂w = 0" and d.lines("b")[-1] == f"∂{out}/∂b = 0"
+    # gradients accumulated over two backwards are not the adjoints of one
+    g = textbook()
+    g["h6"].backward(retain_graph=True)
+    g["h6"].backward(retain_graph=True)
+    assert g["w"].grad.item() == 0.5
+    assert Dot(viz.draw(g["h6"])).lines("w") == ["w = 0"]
+    assert Dot(viz.draw(g["h6"], grads=True)).lines("w") == ["w = 0", "∂h6/∂w = 0.25"]
+
+
 def test_tangents_after_forward_sweep():
     g = textbook()
     tg.forward_sweep(g["h6"], {g["w"]: 1.0})

@@ -67,8 +67,8 @@ def draw(output, *, values=True, highlight=None, direction=None, title=None, gra
     the left), "TB", "RL", "BT", or None (default): "LR" for a graph at most 8 ops deep, else "TB",
     so a network fits a screen. ``title``: a caption (a newline starts a new line).
     ``grads``: show ∂output/∂node on every node (None: when ``output`` has been through
-    ``backward()``, i.e. it is swept or a leaf of its graph has ``.grad``; needs a one-element
-    output, else each tensor's ``.grad`` is shown). ``model``: a ``Module`` whose parameters are
+    ``backward()``: it is swept, or its leaves' ``.grad`` are these adjoints; for an output of
+    more than one element, each tensor's ``.grad`` is shown instead). ``model``: a ``Module`` whose parameters are
     named by their path (``net.named_parameters()``) in the drawing only. ``group``: a box around
     each module of ``model``; ``summary``: one node per module. ``fold``: fold a layer's transpose
     and vector reshapes into its matmul.
@@ -104,10 +104,21 @@ def adjoints(output, order):
         return reverse_sweep(order, {id(output): seed})
 
 
-def _wants_grads(output, order, grads):
-    if grads is not None:
-        return bool(grads)
-    return output.swept or any(t.prim is None and t.grad is not None for t in order)
+def _shown_adjoints(output, order, grads):
+    """(adjoints or None, show ``.grad`` instead). With ``grads=None`` the adjoints are shown when
+    ``output`` went through ``backward()``: it is swept, or (``retain_graph=True``) every leaf's
+    ``.grad`` is its adjoint; a graph whose leaves hold gradients of something else (another
+    output, several accumulated backwards) shows none unless ``grads=True``."""
+    leaves = [t for t in order if t.prim is None and t.grad is not None]
+    if grads is False or (grads is None and not output.swept and not leaves):
+        return None, False
+    if output.size != 1:                 # the seed of its backward is unknown: show .grad as it is
+        return None, True
+    adj = adjoints(output, order)
+    if grads is None and not output.swept and not all(
+            id(t) in adj and np.allclose(t.grad.data, adj[id(t)].data) for t in leaves):
+        return None, False
+    return adj, False
 
 
 # ---- the drawing ---------------------------------------------------------------------------------
@@ -179,8 +190,7 @@ def build(output, order, *, values=True, highlight=None, direction=None, title=N
     cur = index.get(id(cur_t)) if cur_t is not None else None
     cur_ops = {index[id(t)] for t in cur_ops}
     cur_edges = {(index[id(a)], index[id(b)]) for a, b in cur_edges}
-    show_grads = notes is None and _wants_grads(output, order, grads)
-    adj = adjoints(output, order) if show_grads and output.size == 1 else None
+    adj, show_grads = _shown_adjoints(output, order, grads) if notes is None else (None, False)
     out_name = names[id(output)]
 
     g = Drawing(name="computation_graph", format="svg")
