@@ -229,3 +229,13 @@ def test_transforms_and_jit_inside_a_compiled_function():
     second = jit(lambda x: tg.grad(cube)(x).sum(), wrt=0)
     second(np.array([1.0, 2.0]))
     assert second(np.array([3.0, 1.0]))[1].tolist() == [18.0, 6.0]
+
+
+def test_values_read_from_arguments_and_closed_over_tensors_retrace():
+    g = jit(lambda x: x * float(x))
+    assert g(2.0).item() == 4.0 and g(3.0).item() == 9.0
+    scale = Tensor(2.0)
+    h = jit(lambda x: x * float(scale))
+    assert h(1.0).item() == 2.0
+    scale.data = np.array(5.0)
+    assert h(1.0).item() == 5.0

@@ -260,6 +260,9 @@ def build(outputs, args, start: int, back_start: int, guards=(), derived=(), lab
         else:
             kind[key] = "node"
         prec[key] = 5
+    for key, reads in guard_at.items():   # values of arguments and closed-over tensors read by Python
+        if kind.get(key) in ("arg", "ext"):
+            seen.extend(_guard_lines(py[key], reads, bind))
     # ---- the lines ---------------------------------------------------------------------------
     outs = {id(o) for o in outputs}
     last_use = {}
@@ -299,10 +302,7 @@ def build(outputs, args, start: int, back_start: int, guards=(), derived=(), lab
             disp[key], prec[key] = form, prim.notation.prec          # used once: written inside its use
         else:
             (text_back if back else text_fwd).append(f"{disp[key]} = {form}")
-        for how, expected in guard_at.get(key, ()):
-            test = (f"bool({py[key]}) is not {expected!r}" if how == "bool" else
-                    f"not np.array_equal({py[key]}, {bind(expected, 'seen')})")
-            body.append(f"    if {test}:\n        raise Retrace('a value that Python branched on changed')")
+        body.extend(_guard_lines(py[key], guard_at.get(key, ()), bind))
     for x, c in derived:                  # ∂f/∂h4 = ∂f/∂h5 where h5 = h4 + 1 passed it on
         lab = label(names.get(id(x), "?"))
         if kind.get(id(c)) and disp.get(id(c)) != lab:
@@ -322,6 +322,16 @@ def build(outputs, args, start: int, back_start: int, guards=(), derived=(), lab
     text = "\n".join(["# forward", *text_fwd] + (["# backward" if prefix == "g_" else "# tangents", *text_back]
                                                    if text_back else []))
     return Program(ns["program"], src, text, len(body))
+
+
+def _guard_lines(var, reads, bind):
+    """Lines that raise Retrace when ``var`` differs from what Python read of it while tracing."""
+    lines = []
+    for how, expected in reads:
+        test = (f"bool({var}) is not {expected!r}" if how == "bool" else
+                f"not np.array_equal({var}, {bind(expected, 'seen')})")
+        lines.append(f"    if {test}:\n        raise Retrace('a value that Python branched on changed')")
+    return lines
 
 
 def _inplace_target(n, position, consumers, last_use, kind, outs, guard_at):
