@@ -181,147 +181,146 @@ def build(outputs, args, start: int, back_start: int, guards=(), derived=(), lab
     names = node_names(list(outputs) + [g[0] for g in guards] + list(args))
     if outputs[0].name is None:
         names[id(outputs[0])] = out_name
-
-    def is_leaf(n):
-        return n.prim is None or id(n) in arg_ids or n.seq < start
-    sub = _rewrite(_order(list(outputs) + [g[0] for g in guards], arg_ids, start), is_leaf)
+    sub = _rewrite(_order(list(outputs) + [g[0] for g in guards], arg_ids, start),
+                   lambda n: n.prim is None or id(n) in arg_ids or n.seq < start)
     for old_id, new in list(sub.items()):
         names.setdefault(id(new), names.get(old_id, "?"))
     outputs = [sub.get(id(o), o) for o in outputs]
     guards = [(sub.get(id(t), t), how, v) for t, how, v in guards]
     derived = [(x, sub.get(id(c), c)) for x, c in derived]
-    order = _order(list(outputs) + [g[0] for g in guards], arg_ids, start)
-    position = {id(n): p for p, n in enumerate(order)}
-    consumers: dict = {}
-    for n in order:
-        if n.prim is not None and n.seq >= start and id(n) not in arg_ids:
-            for i in n.inputs:
-                consumers.setdefault(id(i), []).append(n)
+    w = _Writer(names, label, prefix)
+    w.inputs(_order(list(outputs) + [g[0] for g in guards], arg_ids, start), args, start, guards)
+    w.lines(outputs, back_start, derived)
+    return w.program(args, outputs, prefix)
 
-    ns = {"Retrace": Retrace, "np": np, "_add_reduce": np.add.reduce}
-    used = set(ns)
 
-    bound = {}
+class _Writer:
+    """Writes a program: the generated module's globals (``bind``), the variables' names (``py``),
+    their textbook forms (``disp``, with precedence ``prec``) and the lines."""
 
-    def bind(value, stem):
-        """A namespace name for ``value`` (one name per object: each row's forward is bound once)."""
-        if id(value) in bound:
-            return bound[id(value)]
-        k = 0
-        while f"_{stem}{k}" in ns:
-            k += 1
-        ns[f"_{stem}{k}"] = value
-        bound[id(value)] = f"_{stem}{k}"
-        return f"_{stem}{k}"
+    def __init__(self, names, label, prefix):
+        self.names, self.label, self.prefix = names, label, prefix
+        self.ns = {"Retrace": Retrace, "np": np, "_add_reduce": np.add.reduce}
+        self.used, self.bound = set(self.ns), {}
+        self.kind, self.py, self.disp, self.prec, self.guard_at = {}, {}, {}, {}, {}
+        self.head, self.seen, self.body, self.text_fwd, self.text_back = [], [], [], [], []
 
-    def ident(text, fallback):
+    def bind(self, value, stem):
+        """A global name for ``value`` (one per object: each row's forward is bound once)."""
+        if id(value) not in self.bound:
+            k = 0
+            while f"_{stem}{k}" in self.ns:
+                k += 1
+            self.ns[f"_{stem}{k}"] = value
+            self.bound[id(value)] = f"_{stem}{k}"
+        return self.bound[id(value)]
+
+    def ident(self, text, fallback):
+        """``text`` as a fresh variable name if it is one, else ``fallback`` (numbered if taken)."""
         for cand in (text, fallback):
-            if cand.isidentifier() and not keyword.iskeyword(cand) and not cand.startswith("_") and cand not in used:
-                used.add(cand)
+            if cand.isidentifier() and not keyword.iskeyword(cand) and not cand.startswith("_") \
+                    and cand not in self.used:
+                self.used.add(cand)
                 return cand
         k = 1
-        while f"{fallback}_{k}" in used:
+        while f"{fallback}_{k}" in self.used:
             k += 1
-        used.add(f"{fallback}_{k}")
+        self.used.add(f"{fallback}_{k}")
         return f"{fallback}_{k}"
 
-    kind, py, disp, prec = {}, {}, {}, {}
-    derived_of = {}
-    for x, c in derived:
-        derived_of.setdefault(id(c), names.get(id(x), "?"))
-    head, seen, body, text_fwd, text_back, checked = [], [], [], [], [], []
-    for k, a in enumerate(args):
-        kind[id(a)] = "arg"
-        py[id(a)] = ident(names[id(a)], f"a{k}")
-        disp[id(a)], prec[id(a)] = names[id(a)], 5
-        checked.append(a)
-    guard_at = {}
-    for t, how, expected in guards:
-        guard_at.setdefault(id(t), []).append((how, expected))
-    for k, a in enumerate(args):          # an argument no line reads may have been read as .data
-        if id(a) not in position:
-            seen.append(f"    if not np.array_equal({py[id(a)]}, {bind(a.data.copy(), 'seen')}):\n"
-                        f"        raise Retrace('argument {k} was read by value, not by a recorded op')")
-    for n in order:
-        key = id(n)
-        if key in kind:
-            continue
-        if n.seq < start:                  # closed over: read its current value on every call
-            kind[key] = "ext"
-            ref = bind(n, "c")
-            py[key] = ident(names.get(key, ""), f"c{len(ns)}")
-            disp[key] = names.get(key, py[key])
-            head.append(f"    {py[key]} = {ref}.data")
-            checked.append(n)
-        elif n.prim is None or all(kind[id(i)] == "const" for i in n.inputs):
-            kind[key] = "const"
-            py[key] = bind(n.data, "k")
-            disp[key] = _value_text(n) or names.get(key, py[key])
+    def inputs(self, order, args, start, guards):
+        """Sort the leaves: arguments, closed-over tensors (read on every call), constants (with
+        what depends on nothing else, folded); check shapes and dtypes; guard values read."""
+        self.order, self.checked = order, list(args)
+        self.position = {id(n): p for p, n in enumerate(order)}
+        for t, how, expected in guards:
+            self.guard_at.setdefault(id(t), []).append((how, expected))
+        names, kind, py = self.names, self.kind, self.py
+        for k, a in enumerate(args):
+            kind[id(a)], py[id(a)] = "arg", self.ident(names[id(a)], f"a{k}")
+            if id(a) not in self.position:    # no line reads it: f may have read it as .data
+                self.seen.append(f"    if not np.array_equal({py[id(a)]}, {self.bind(a.data.copy(), 'seen')}):\n"
+                                 f"        raise Retrace('argument {k} was read by value, not by a recorded op')")
+        for n in order:
+            key = id(n)
+            if key in kind:
+                pass
+            elif n.seq < start:
+                kind[key], py[key] = "ext", self.ident(names.get(key, ""), f"c{len(self.ns)}")
+                self.head.append(f"    {py[key]} = {self.bind(n, 'c')}.data")
+                self.checked.append(n)
+            elif n.prim is None or all(kind[id(i)] == "const" for i in n.inputs):
+                kind[key], py[key] = "const", self.bind(n.data, "k")
+            else:
+                kind[key] = "node"
+                continue
+            self.disp[key] = (_value_text(n) if kind[key] == "const" else None) or names.get(key, py[key])
+            self.prec[key] = 5
+            if kind[key] != "const":
+                self.seen.extend(_guard_lines(py[key], self.guard_at.get(key, ()), self.bind))
+        shapes = ", ".join(py[id(t)] + ".shape" for t in self.checked)
+        dtypes = ", ".join(py[id(t)] + ".dtype" for t in self.checked)
+        if self.checked:       # one comparison of tuples: identical dtypes compare by identity, fast
+            self.head.append(f"    if ({shapes},) != {self.bind(tuple(t.shape for t in self.checked), 'shapes')} "
+                             f"or ({dtypes},) != {self.bind(tuple(t.dtype for t in self.checked), 'dtypes')}:\n"
+                             "        raise Retrace('an argument or a closed-over tensor changed shape or dtype')")
+
+    def lines(self, outputs, back_start, derived):
+        """One line per computed node, in order; the textbook text beside it."""
+        kind, consumers, last_use = self.kind, {}, {}
+        for n in self.order:
+            if kind[id(n)] == "node":
+                for i in n.inputs:
+                    consumers.setdefault(id(i), []).append(n)
+                    last_use[id(i)] = self.position[id(n)]
+        derived_of = {}
+        for x, c in derived:
+            derived_of.setdefault(id(c), self.names.get(id(x), "?"))
+        outs = {id(o) for o in outputs}
+        count = 0
+        for n in self.order:
+            if kind[id(n)] != "node":
+                continue
+            count += 1
+            out = _inplace_target(n, self.position, consumers, last_use, kind, outs, self.guard_at)
+            single = id(n) not in outs and id(n) not in self.guard_at and len(consumers.get(id(n), ())) == 1
+            self.line(n, count, n.seq >= back_start, derived_of.get(id(n)), out, single)
+        for x, c in derived:                  # ∂f/∂h4 = ∂f/∂h5 where h5 = h4 + 1 passed it on
+            lab = self.label(self.names.get(id(x), "?"))
+            if self.kind.get(id(c)) and self.disp.get(id(c)) != lab:
+                self.text_back.append(f"{lab} = {self.disp[id(c)]}")
+
+    def line(self, n, count, back, stem, out, single):
+        key, prim, py, disp = id(n), n.prim, self.py, self.disp
+        if stem is not None:                 # a cotangent (tangent) of a forward node: ∂f/∂h5
+            py[key], disp[key] = self.ident(self.prefix + stem, f"{self.prefix}{count}"), self.label(stem)
+        elif back:
+            py[key] = disp[key] = self.ident("", f"t{count}")
         else:
-            kind[key] = "node"
-        prec[key] = 5
-    for key, reads in guard_at.items():   # values of arguments and closed-over tensors read by Python
-        if kind.get(key) in ("arg", "ext"):
-            seen.extend(_guard_lines(py[key], reads, bind))
-    # ---- the lines ---------------------------------------------------------------------------
-    outs = {id(o) for o in outputs}
-    last_use = {}
-    for n in order:
-        if kind[id(n)] == "node":
-            for i in n.inputs:
-                last_use[id(i)] = position[id(n)]
-    count = 0
-    for n in order:
-        key = id(n)
-        if kind[key] != "node":
-            continue
-        count += 1
-        back = n.seq >= back_start
-        stem = derived_of.get(key)
-        name = names.get(key, f"v{count}")
-        if stem is not None:
-            py[key] = ident(prefix + stem, f"{prefix}{count}")
-            disp[key] = label(stem)
-        else:
-            py[key] = ident(name if not back else "", f"t{count}" if back else f"v{count}")
-            disp[key] = py[key] if back else name
-        prim = n.prim
+            name = self.names.get(key, f"v{count}")
+            py[key], disp[key] = self.ident(name, f"v{count}"), name
         call = _fast_form(n, py[id(n.inputs[0])]) if len(n.inputs) == 1 else None
         if call is None:
             argv = [py[id(i)] for i in n.inputs]
-            for p, v in (n.params or {}).items():
-                argv.append(f"{p}={_literal(v) or bind(v, 'q')}")
-            out = _inplace_target(n, position, consumers, last_use, kind, outs, guard_at)
-            if out is not None:
-                argv.append(f"out={py[id(out)]}")
-            call = f"{bind(prim.forward, prim.name if prim.name.isidentifier() else 'p')}({', '.join(argv)})"
-        body.append(f"    {py[key]} = {call}")
-        form = prim.notation.write([disp[id(i)] for i in n.inputs], [prec[id(i)] for i in n.inputs])
-        body[-1] += f"    # {py[key] if back and stem is None else disp[key]} = {form}"
-        if back and stem is None and key not in outs and key not in guard_at and len(consumers.get(key, ())) == 1:
-            disp[key], prec[key] = form, prim.notation.prec          # used once: written inside its use
+            argv += [f"{p}={_literal(v) or self.bind(v, 'q')}" for p, v in (n.params or {}).items()]
+            argv += [f"out={py[id(out)]}"] if out is not None else []
+            call = f"{self.bind(prim.forward, prim.name if prim.name.isidentifier() else 'p')}({', '.join(argv)})"
+        form = prim.notation.write([disp[id(i)] for i in n.inputs], [self.prec[id(i)] for i in n.inputs])
+        self.body.append(f"    {py[key]} = {call}    # {disp[key]} = {form}")
+        if back and stem is None and single:
+            disp[key], self.prec[key] = form, prim.notation.prec      # used once: written inside its use
         else:
-            (text_back if back else text_fwd).append(f"{disp[key]} = {form}")
-        body.extend(_guard_lines(py[key], guard_at.get(key, ()), bind))
-    for x, c in derived:                  # ∂f/∂h4 = ∂f/∂h5 where h5 = h4 + 1 passed it on
-        lab = label(names.get(id(x), "?"))
-        if kind.get(id(c)) and disp.get(id(c)) != lab:
-            text_back.append(f"{lab} = {disp[id(c)]}")
-    if checked:      # one comparison of tuples: identical dtypes compare by identity, fast
-        shapes = ", ".join(py[id(t)] + ".shape" for t in checked)
-        dtypes = ", ".join(py[id(t)] + ".dtype" for t in checked)
-        head.append(f"    if ({shapes},) != {bind(tuple(t.shape for t in checked), 'shapes')} or "
-                    f"({dtypes},) != {bind(tuple(t.dtype for t in checked), 'dtypes')}:\n"
-                    "        raise Retrace('an argument or a closed-over tensor changed shape or dtype')")
-    rets = []
-    for o in outputs:
-        rets.append(f"{py[id(o)]}.copy()" if kind[id(o)] == "const" else py[id(o)])
-    params = ", ".join(py[id(a)] for a in args)
-    src = "\n".join([f"def program({params}):"] + head + seen + body + [f"    return ({', '.join(rets)},)"]) + "\n"
-    exec(compile(src, "<tg.jit program>", "exec"), ns)
-    text = "\n".join(["# forward", *text_fwd] + (["# backward" if prefix == "g_" else "# tangents", *text_back]
-                                                   if text_back else []))
-    return Program(ns["program"], src, text, len(body))
+            (self.text_back if back else self.text_fwd).append(f"{disp[key]} = {form}")
+            self.prec[key] = 5
+        self.body.extend(_guard_lines(py[key], self.guard_at.get(key, ()), self.bind))
+
+    def program(self, args, outputs, prefix):
+        rets = [f"{self.py[id(o)]}.copy()" if self.kind[id(o)] == "const" else self.py[id(o)] for o in outputs]
+        src = "\n".join([f"def program({', '.join(self.py[id(a)] for a in args)}):", *self.head, *self.seen,
+                         *self.body, f"    return ({', '.join(rets)},)"]) + "\n"
+        exec(compile(src, "<tg.jit program>", "exec"), self.ns)
+        back = ["# backward" if prefix == "g_" else "# tangents", *self.text_back] if self.text_back else []
+        return Program(self.ns["program"], src, "\n".join(["# forward", *self.text_fwd, *back]), len(self.body))
 
 
 def _guard_lines(var, reads, bind):
