@@ -41,7 +41,7 @@ def test_the_font_has_every_chinese_character_the_project_writes():
             used |= _cjk(path.read_text(encoding="utf-8"))
     missing = sorted(c for c in used if ord(c) not in cmap)
     assert not missing, f"add {''.join(missing)} to teach/fonts/cjk_chars.txt and cut the subset again"
-    assert all(ord(c) in cmap for c in "∂σΣ×÷−≈→αβγ，。：（）")
+    assert all(ord(c) in cmap for c in "∂σΣ×÷−≈→αβγ，。：（）ᵀ⁽¹⁾₀ⱼ")      # ᵀ: the "x Wᵀ" of a layer
 
 
 def test_matplotlib_uses_the_bundled_font():

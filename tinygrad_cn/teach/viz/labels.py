@@ -156,8 +156,8 @@ def kw_text(kw):
 
 def op_label(symbol, extra=""):
     """An op's mark (the primitive's ``notation.symbol``, or a folded layer's form such as
-    "x Wᵀ", whose ᵀ is drawn as a superscript T) with its parameters in small grey type."""
-    sym = esc(symbol).replace("ᵀ", "<SUP>T</SUP>")
+    "x Wᵀ") with its parameters in small grey type."""
+    sym = esc(symbol)
     if extra:
         sym += f'<BR/><FONT POINT-SIZE="8" COLOR="{DIM}">{esc(extra)}</FONT>'
     return html_label(sym)
