@@ -82,7 +82,7 @@ def _value_text(t: Tensor):
     """A constant whose entries are all equal, as the number (the 1 of h5 = h4 + 1); else None."""
     flat = np.ravel(t.data)
     if flat.size and flat.dtype.kind in "fiub" and np.all(flat == flat[0]):
-        return f"{flat[0].item() + 0:.6g}" if flat.dtype.kind != "b" else str(bool(flat[0]))
+        return f"{flat[0].item() + 0:.6g}".replace("-", "−") if flat.dtype.kind != "b" else str(bool(flat[0]))
     return None
 
 

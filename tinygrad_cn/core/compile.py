@@ -18,8 +18,10 @@ where the tracer can see the dependence; it retraces instead):
 - Python branching on a value (``if loss > 0``, ``float(t)``, ``t.item()``) during the trace is
   recorded as a guard: when a later call reads a different value, the function is retraced;
 - an argument that no recorded op reads but whose values ``f`` read (``.data`` into an index):
-  the program checks it is unchanged, else retraces. Other ``.data`` reads are invisible to the
-  tracer: a value computed from ``.data`` inside ``f`` becomes a constant of the program.
+  the program checks it is unchanged, else retraces. Class labels are such an index
+  (``F.cross_entropy(logits, labels)``): new labels retrace; a one-hot target passed as an
+  argument does not. Other ``.data`` reads are invisible to the tracer: a value computed from
+  ``.data`` inside ``f`` (or random numbers drawn in Python, a dropout mask) becomes a constant.
 
 How tracing works (and what the engine should offer instead): while tracing, every primitive
 application is recorded (not only those with an input that requires grad), so masks, and what is
@@ -150,6 +152,9 @@ class Jit:
         self.program = None
         self._fn = _untraced
         self.__name__ = getattr(f, "__name__", "f")
+
+    def __repr__(self):
+        return f"<tg.jit of {self.__name__}, wrt={self.wrt!r}, {len(self._cache)} program(s)>"
 
     # ---- calling ----------------------------------------------------------------------------
     def __call__(self, *args):
