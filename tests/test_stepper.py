@@ -447,3 +447,72 @@ def test_progress_wipes_its_line_for_writelines_too_and_restores_the_streams(mon
     assert sys.stdout is screen
     text = screen.getvalue()
     assert "cell 7 running…" in text and text.endswith("\r\033[Ka\nb\n")
+
+
+# -- predict, then run (teach.predict)
+
+PREDICT = '''\
+# %% [markdown]
+# # 先想一想
+
+# %% [predict] tol=0.01
+# f = σ(2w) 在 w = 0 处，∂f/∂w 是多少？
+import tinygrad_cn as tg
+w = tg.Tensor(0.0, requires_grad=True)
+tg.sigmoid(w * 2.0).backward()
+answer = w.grad.item()
+
+# %% [predict] choices=变大|不变|变小 answer=what
+# 再调用一次 backward()，w.grad 会怎样？
+what = "变大"
+print("ran cell 3")
+'''
+
+
+def test_predict_cells_are_parsed_with_their_options():
+    cells = stepper.parse(PREDICT)
+    assert [c.kind for c in cells] == ["markdown", "predict", "predict"]
+    assert cells[1].options == {"tol": "0.01"} and cells[1].title == ""
+    assert cells[2].options == {"choices": "变大|不变|变小", "answer": "what"}
+    assert stepper.parse("# %% tol=3\nx = 1\n")[0].options == {}       # only predict cells take options
+
+
+def test_a_prediction_is_judged_close_near_or_far_with_the_true_value():
+    from tinygrad_cn.teach import predict
+    p = predict.spec({"tol": "0.01"})
+    assert predict.judge(0.505, 0.5, p)[0] == "close"                  # σ'(0)·2 = 0.5, within 0.01
+    assert predict.judge(0.45, 0.5, p) == ("near", "≈ 差一点：你的预测 0.45，真值 0.5（差 0.05）。")
+    verdict, line = predict.judge(-0.5, 0.5, p)
+    assert verdict == "far" and "再想想" in line and "真值 0.5" in line and "符号反了" in line
+    assert predict.judge(2.0, 0.5, p)[0] == "far"
+    assert [predict.parse_guess(t, p) for t in ("1/4", "−0.25", "1e-3", "abc")] == [0.25, -0.25, 1e-3, None]
+    c = predict.spec({"choices": "变大|不变"})
+    assert predict.parse_guess("2", c) == "不变" and predict.parse_guess("变大", c) == "变大"
+    assert predict.judge("不变", "变大", c)[0] == "far"
+    with pytest.raises(ValueError, match="unknown option"):
+        predict.spec({"tolerance": "1"})
+
+
+def test_interactive_prediction_says_how_close_then_runs(tmp_path):
+    path = write(tmp_path, "01_predict.py", PREDICT)
+    rc, out = step(tmp_path, path, "--interactive", input="0.45\n不知道\n1\n")
+    assert rc == 0, out
+    assert "f = σ(2w) 在 w = 0 处" in out
+    assert "差一点：你的预测 0.45，真值 0.5" in out
+    assert "没看懂「不知道」" in out                                   # asked again
+    assert "✓ 对了！答案就是「变大」" in out and "ran cell 3" in out
+    assert out.index("你的预测 your prediction") < out.index("answer = w.grad.item()")  # asked before the code
+
+
+def test_enter_skips_the_prediction_and_headless_runs_just_print_the_answer(tmp_path):
+    path = write(tmp_path, "01_predict.py", PREDICT)
+    rc, out = step(tmp_path, path, "--interactive", input="\n\n")
+    assert rc == 0 and "答案 answer: 0.5" in out and "答案 answer: 变大" in out, out
+    rc, out = step(tmp_path, path, "--all")
+    assert rc == 0 and "你的预测" not in out and "答案 answer: 0.5" in out, out
+
+
+def test_a_predict_cell_that_sets_no_answer_fails_naming_it(tmp_path):
+    path = write(tmp_path, "01_bad.py", "# %% [predict] choices=a|b\n# which?\nanswer = 'c'\n")
+    rc, out = step(tmp_path, path, "--all")
+    assert rc == 1 and "answer = 'c' is not one of the choices" in out and "cell 1" in out

@@ -6,7 +6,9 @@
     python -m tinygrad_cn.tutorial tutorials/01_xxx.py --from 7   # a file; start at cell 7
     python -m tinygrad_cn.tutorial 01 --out figs                  # save figures in figs/
 
-A tutorial is a Python file in jupytext's percent format (``cells``).
+A tutorial is a Python file in jupytext's percent format (``cells``). A ``# %% [predict]`` cell
+asks for a prediction first (先想一想: type a number or a choice, or just Enter), runs, then says
+how close it was (``predict``); without a terminal it just runs and prints the answer.
 
 The stepper shows each text cell, then each code cell, and runs it when you press Enter. All cells
 share one namespace (as in a notebook; ``__name__`` is ``"__main__"``, ``__file__`` is the
@@ -33,7 +35,7 @@ from contextlib import redirect_stderr, redirect_stdout
 from io import StringIO
 from pathlib import Path
 
-from . import catalog, console, plotting
+from . import catalog, console, plotting, predict
 from .cells import Cell, parse, read_cells
 from .markdown import Style, render_markdown
 from .progress import Progress
@@ -81,9 +83,11 @@ class Stepper:
         title = f" · {cell.title}" if cell.title else ""
         self.say(self.style.dim(f"── [{cell.number}/{len(self.cells)}] {what}{title} " + "─" * 20))
 
-    def show_code(self, cell):
+    def show_code(self, cell, skip=0):
+        """The cell's lines with their file line numbers (the first ``skip`` lines left out)."""
         for i, line in enumerate(cell.source.split("\n")):
-            self.say(self.style.dim(f"{cell.line + i:4d} │ ") + line)
+            if i >= skip:
+                self.say(self.style.dim(f"{cell.line + i:4d} │ ") + line)
 
     # -- the prompt before a code cell
     def prompt(self, cell):
@@ -99,6 +103,58 @@ class Stepper:
         handler = self.answers.get(answer.lower())
         if handler is not None:
             handler(cell, answer)
+
+    def ask_prediction(self, cell, pred):
+        """Ask for a prediction before a predict cell; returns the guess, or None (Enter: skip;
+        ``a`` runs the rest without asking; ``q`` quits). A line that cannot be read is asked again."""
+        what = ("选一个 choose: " + " · ".join(f"{k}) {c}" for k, c in enumerate(pred.choices, start=1))
+                if pred.choices else "输入一个数 type a number")
+        while True:
+            self.output.write(self.style.bold("✎ 你的预测 your prediction ") + f"({what}；Enter 跳过 skip) > ")
+            self.output.flush()
+            line = self.input.readline()
+            if not line:
+                self.say()
+                self.quit(cell, line)
+            line = line.strip()
+            if not line:
+                return None
+            handler = self.answers.get(line.lower())
+            if handler is not None:
+                handler(cell, line)
+                return None
+            guess = predict.parse_guess(line, pred)
+            if guess is not None:
+                return guess
+            self.say(self.style.red(f"没看懂「{line}」：{what}"))
+
+    def run_prediction(self, cell):
+        """A predict cell: the question, the learner's guess (interactive), the code run, then the
+        verdict and the true value. Returns True if it ran cleanly."""
+        try:
+            pred = predict.spec(cell.options)
+        except ValueError as e:
+            self.report(cell, e)
+            return False
+        asked = predict.question(cell.source)
+        self.say(self.style.bold("？ ") + asked)
+        guess = self.ask_prediction(cell, pred) if self.interactive else None
+        lines = cell.source.split("\n")
+        self.show_code(cell, skip=next((i for i, t in enumerate(lines) if not t.startswith("#")), len(lines)))
+        if not self.execute(cell):
+            return False
+        try:
+            value = predict.truth(self.namespace.get(pred.answer), pred)
+        except ValueError as e:
+            self.report(cell, e)
+            return False
+        if guess is None:
+            shown = value if pred.choices else predict.fmt(value)
+            self.say(self.style.green(f"答案 answer: {shown}"))
+        else:
+            verdict, line = predict.judge(guess, value, pred)
+            self.say(self.style.green(line) if verdict == "close" else line)
+        return True
 
     def quit(self, cell, answer):
         raise _Quit
@@ -215,7 +271,7 @@ class Stepper:
         try:
             with warnings.catch_warnings():
                 warnings.filterwarnings("ignore", message=".*non-interactive.*cannot be shown")
-                before = [c for c in self.cells[: self.start - 1] if c.kind == "code"]
+                before = [c for c in self.cells[: self.start - 1] if c.kind in ("code", "predict")]
                 if not self.run_silently(before):
                     return 1
                 for cell in self.cells[self.start - 1:]:
@@ -226,6 +282,12 @@ class Stepper:
                         if self.interactive:
                             self.prompt(cell)
                         ok = self.execute(cell)
+                        self.save_figures(cell)
+                        if not ok and not self.interactive:
+                            return 1
+                    elif cell.kind == "predict":
+                        self.rule(cell, "先想一想 predict")
+                        ok = self.run_prediction(cell)
                         self.save_figures(cell)
                         if not ok and not self.interactive:
                             return 1
