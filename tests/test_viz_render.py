@@ -2,6 +2,7 @@
 graphviz users expect through the bundled engine, PNGs draw Chinese with the bundled font, and a
 file that cannot be written gives a clear error and leaves nothing behind. Needs an engine
 (graphviz-pure from PyPI is a dependency) and fails without one."""
+import importlib
 import os
 
 import pytest
@@ -68,3 +69,24 @@ def test_failures_leave_nothing_behind(tmp_path, monkeypatch):
     assert os.listdir(tmp_path) == []                               # no stray DOT file
     with pytest.raises(TypeError, match="draw: expected a Tensor"):
         viz.draw([1.0, 2.0])
+
+
+def test_frames_that_cannot_be_written_leave_nothing(tmp_path, monkeypatch):
+    g = textbook()
+    target = tmp_path / "frames"
+    calls = []
+
+    def failing(path, data, who):
+        if calls:
+            raise PermissionError(13, f"{who}: cannot write {str(path)!r} (Permission denied)")
+        calls.append(path)
+        return engines.write_file(path, data, who)
+
+    # the module, not the function of the same name that the package exports
+    monkeypatch.setattr(importlib.import_module("tinygrad_cn.teach.viz.frames"), "write_file", failing)
+    with pytest.raises(PermissionError, match="frames: cannot write"):
+        viz.frames(g["h6"], target)
+    assert not target.exists()                      # the first frame went again, and the folder
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(OSError, match="frames: cannot make the folder"):
+        viz.frames(g["h6"], tmp_path / "file" / "sub")

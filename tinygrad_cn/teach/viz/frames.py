@@ -100,7 +100,8 @@ def frames(output, directory, *, mode="reverse", wrt=None, prefix="step", values
     5.69–5.74; ∂output/∂node in reverse mode, eqs. 5.75–5.79); flip through the files in order
     to watch the sweep. ``directory`` is created if needed; files ``<prefix>_<digits>.svg`` left
     there by an earlier, longer run are removed, so the folder holds exactly this sequence.
-    Every frame is rendered before any file is written. ``backend``: as in ``to_svg``.
+    Every frame is rendered before any file is written, and a failed write removes the frames
+    written so far. ``backend``: as in ``to_svg``.
     """
     prefix = str(prefix)
     if not prefix or os.sep in prefix or (os.altsep and os.altsep in prefix):
@@ -108,11 +109,24 @@ def frames(output, directory, *, mode="reverse", wrt=None, prefix="step", values
     drawings = step_drawings(output, mode=mode, wrt=wrt, values=values, highlight=highlight, direction=direction)
     svgs = [to_svg(drawing, backend=backend) for drawing in drawings]   # all, before writing any
     folder = pathlib.Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
+    made = not folder.exists()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise type(e)(e.errno, f"frames: cannot make the folder {str(folder)!r} ({e.strerror or e})") from None
     width = max(2, len(str(len(drawings) - 1)))
     paths = [folder / f"{prefix}_{k:0{width}d}.svg" for k in range(len(drawings))]
-    for path, svg in zip(paths, svgs):
-        write_file(path, svg, "frames")
+    written = []
+    try:
+        for path, svg in zip(paths, svgs):
+            write_file(path, svg, "frames")
+            written.append(path)
+    except OSError:                 # nothing half done: the frames of this call go again
+        for path in written:
+            path.unlink()
+        if made and not any(folder.iterdir()):
+            folder.rmdir()
+        raise
     own = re.compile(re.escape(prefix) + r"_\d+\.svg")
     keep = {p.name for p in paths}
     for old in folder.iterdir():
