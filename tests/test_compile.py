@@ -187,6 +187,8 @@ def test_bad_input_gets_a_clear_error():
         jit(lambda x: x.sum(), wrt=2)(np.ones(3))
     with pytest.raises(TypeError, match="only floating"):
         jit(lambda x: x.sum(), wrt=0)(np.arange(3))
+    with pytest.raises(TypeError, match="requires_grad=True"):
+        jit(lambda x: x.sum(), wrt=Tensor(np.ones(2)))
     with pytest.raises(RuntimeError, match="call it once"):
         _ = jit(lambda x: x).source
 

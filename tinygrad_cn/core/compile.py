@@ -137,8 +137,10 @@ class Jit:
         items = () if wrt is None else (wrt,) if isinstance(wrt, (int, Tensor)) else tuple(wrt)
         for w in items:
             if isinstance(w, Tensor):
-                if w.dtype.kind != "f":
-                    raise TypeError(f"jit: wrt holds a {w.dtype} tensor; only floating tensors have gradients")
+                if w.dtype.kind != "f" or not w.requires_grad:
+                    raise TypeError(f"jit: wrt holds a {w.dtype} tensor that does not require grad; gradients are "
+                                    "taken with respect to floating tensors made with requires_grad=True (a "
+                                    "Parameter is)")
             elif not isinstance(w, int) or isinstance(w, bool):
                 raise TypeError(f"jit: wrt takes argument positions (int) and tensors, got {w!r}")
         self._wrt = items
