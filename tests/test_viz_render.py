@@ -58,7 +58,7 @@ def test_failures_leave_nothing_behind(tmp_path, monkeypatch):
     missing = tmp_path / "no such folder" / "g.png"
     with pytest.raises(FileNotFoundError, match="to_png: cannot write .*no such folder"):
         viz.to_png(drawing, missing)
-    with pytest.raises(IsADirectoryError, match="to_svg: cannot write"):
+    with pytest.raises(OSError, match="to_svg: cannot write"):         # IsADirectoryError on POSIX
         viz.to_svg(drawing, tmp_path)
     assert os.listdir(tmp_path) == []                               # no temporary file either
     monkeypatch.setattr(engines, "find_engine", lambda name: (None, f"{name} missing"))
@@ -90,3 +90,13 @@ def test_frames_that_cannot_be_written_leave_nothing(tmp_path, monkeypatch):
     (tmp_path / "file").write_text("x")
     with pytest.raises(OSError, match="frames: cannot make the folder"):
         viz.frames(g["h6"], tmp_path / "file" / "sub")
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permission bits")
+def test_written_files_have_the_usual_permissions(tmp_path):
+    mask = os.umask(0o022)
+    try:
+        viz.to_svg(textbook()["h6"], tmp_path / "g.svg")
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "g.svg").stat().st_mode & 0o777 == 0o644      # not a private temporary file's 0600

@@ -20,7 +20,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-import tempfile
+import uuid
 import warnings
 
 from ...core.tensor import Tensor
@@ -163,14 +163,13 @@ def write_file(path, data, who):
     failed write leaves nothing behind and never a half-written file; the error names the path."""
     path = pathlib.Path(path)
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    tmp = None
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as f:
+        with open(tmp, "xb") as f:          # made with the user's umask, as the file itself would be
             f.write(raw)
         os.replace(tmp, path)
     except OSError as e:
-        if tmp is not None and os.path.exists(tmp):
+        if os.path.lexists(tmp):
             os.remove(tmp)
         raise type(e)(e.errno, f"{who}: cannot write {str(path)!r} ({e.strerror or e}); check that its "
                                "folder exists and is writable and that the name is a file name") from None
