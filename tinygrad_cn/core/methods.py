@@ -83,16 +83,16 @@ def _axes_arg(args):
 
 def _methods():
     ops = {
-        "__add__": lambda s, o: P.add(s, o), "__radd__": lambda s, o: P.add(o, s),
-        "__sub__": lambda s, o: P.sub(s, o), "__rsub__": lambda s, o: P.sub(o, s),
-        "__mul__": lambda s, o: P.mul(s, o), "__rmul__": lambda s, o: P.mul(o, s),
-        "__truediv__": lambda s, o: P.div(s, o), "__rtruediv__": lambda s, o: P.div(o, s),
-        "__pow__": lambda s, o: P.pow(s, o), "__rpow__": lambda s, o: P.pow(o, s),
+        "__add__": P.add.call, "__radd__": lambda s, o: P.add(o, s),
+        "__sub__": P.sub.call, "__rsub__": lambda s, o: P.sub(o, s),
+        "__mul__": P.mul.call, "__rmul__": lambda s, o: P.mul(o, s),
+        "__truediv__": P.div.call, "__rtruediv__": lambda s, o: P.div(o, s),
+        "__pow__": P.pow.call, "__rpow__": lambda s, o: P.pow(o, s),
         "__matmul__": lambda s, o: F.matmul(s, o), "__rmatmul__": lambda s, o: F.matmul(o, s),
-        "__neg__": lambda s: P.neg(s), "__abs__": lambda s: P.abs(s), "__getitem__": F.getitem,
-        "__lt__": lambda s, o: P.less(s, o), "__le__": lambda s, o: P.less_equal(s, o),
-        "__gt__": lambda s, o: P.greater(s, o), "__ge__": lambda s, o: P.greater_equal(s, o),
-        "__eq__": lambda s, o: P.equal(s, o), "__ne__": lambda s, o: P.not_equal(s, o),
+        "__neg__": P.neg.call, "__abs__": P.abs.call, "__getitem__": F.getitem,
+        "__lt__": P.less.call, "__le__": P.less_equal.call,
+        "__gt__": P.greater.call, "__ge__": P.greater_equal.call,
+        "__eq__": P.equal.call, "__ne__": P.not_equal.call,
         "__array_ufunc__": __array_ufunc__, "__array_function__": __array_function__,
         "backward": backward,
         "sum": lambda s, axis=None, keepdims=False: F.sum(s, axis, keepdims),
@@ -111,7 +111,7 @@ def _methods():
         "T": property(lambda s: F.transpose(s)),
     }
     for name in ("exp", "log", "sqrt", "sin", "cos", "tanh", "abs", "sigmoid", "relu", "softplus"):
-        ops[name] = lambda s, prim=P.PRIMITIVES[name]: prim(s)
+        ops[name] = P.PRIMITIVES[name].call
     return ops
 
 

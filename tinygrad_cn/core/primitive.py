@@ -27,7 +27,7 @@ from .errors import ShapeError
 from .graph import record
 from .tensor import Tensor, as_tensor
 
-__all__ = ["Primitive", "Notation", "PRIMITIVES", "apply", "per_input"]
+__all__ = ["Primitive", "Notation", "PRIMITIVES", "caller", "per_input"]
 
 PRIMITIVES: dict = {}
 
@@ -80,7 +80,7 @@ class Primitive:
     the second-order checks. A taken ``name`` raises ValueError."""
 
     __slots__ = ("name", "forward", "vjp", "jvp", "notation", "sample", "differentiable", "linear",
-                 "convention", "kink", "smooth", "__weakref__")
+                 "convention", "kink", "smooth", "call", "__weakref__")
 
     def __init__(self, name: str, forward: Callable, vjp=None, jvp=None, *, notation: Notation | None = None,
                  sample: Callable | None = None, linear: bool = False, differentiable: bool = True,
@@ -101,30 +101,37 @@ class Primitive:
         self.notation = notation or Notation(name)
         self.sample, self.linear, self.differentiable = sample, linear, differentiable
         self.convention, self.kink, self.smooth = convention, kink, smooth
+        self.call = caller(self)
         PRIMITIVES[name] = self
 
     def __call__(self, *inputs, **params) -> Tensor:
-        """Apply to numbers, lists, arrays or Tensors alike (one coercion for every primitive): a
-        Python number takes the floating dtype of the first floating Tensor input."""
-        for x in inputs:
-            if type(x) is not Tensor and not isinstance(x, Tensor):
-                like = next((t for t in inputs if isinstance(t, Tensor) and t.dtype.kind == "f"), None)
-                inputs = tuple(as_tensor(t, like) for t in inputs)
-                break
-        return apply(self, inputs, params)
+        """Apply to numbers, lists, arrays or Tensors alike (see ``caller``)."""
+        return self.call(*inputs, **params)
 
     def __repr__(self):
         return f"<primitive {self.name}>"
 
 
-def apply(prim: Primitive, inputs: tuple, params: dict) -> Tensor:
-    """Run ``prim`` forward on the Tensors ``inputs`` and record the node if it needs a gradient.
-    On a shape error nothing is recorded and no tensor changes."""
-    try:
-        data = prim.forward(*[t.data for t in inputs], **params)
-    except ValueError as e:
-        shapes = ", ".join(str(t.shape) for t in inputs)
-        raise ShapeError(f"{prim.name}: input shapes {shapes} do not fit: {e}. Broadcasting aligns the "
-                         "trailing dimensions, which must be equal or 1; reshape, unsqueeze or "
-                         "transpose an input so they do.") from None
-    return record(prim, inputs, params, data)
+def caller(prim: Primitive) -> Callable[..., Tensor]:
+    """The function that applies ``prim`` (also bound as Tensor's operator): inputs may be numbers,
+    lists, arrays or Tensors alike (one coercion for every primitive: a Python number takes the
+    floating dtype of the first floating Tensor input); runs the NumPy forward and records the node
+    if it needs a gradient. On a shape error nothing is recorded and no tensor changes."""
+    forward = prim.forward
+
+    def call(*inputs, **params):
+        for x in inputs:
+            if not isinstance(x, Tensor):
+                like = next((t for t in inputs if isinstance(t, Tensor) and t.dtype.kind == "f"), None)
+                inputs = tuple(as_tensor(t, like) for t in inputs)
+                break
+        try:
+            data = forward(*[t.data for t in inputs], **params)
+        except ValueError as e:
+            shapes = ", ".join(str(t.shape) for t in inputs)
+            raise ShapeError(f"{prim.name}: input shapes {shapes} do not fit: {e}. Broadcasting aligns the "
+                             "trailing dimensions, which must be equal or 1; reshape, unsqueeze or "
+                             "transpose an input so they do.") from None
+        return record(prim, inputs, params, data)
+    call.__name__ = call.__qualname__ = prim.name
+    return call
