@@ -70,3 +70,12 @@ def test_size_one_tensors_that_are_not_0d_work():
     s = 1 / (1 + np.exp(-6.0))
     (step,) = [st for st in reverse_steps(f) if st.node == "w"]
     assert step.total == pytest.approx(3 * s * (1 - s), rel=1e-14)
+
+
+def test_table_headers_are_chinese_with_the_english_beside():
+    g = sigmoid_example(1.0, 0.0, 0.0)
+    fwd, rev = forward_table(g.f, g.w).splitlines()[0], reverse_table(g.f).splitlines()
+    for word in ("节点 node", "表达式 expression", "值 value", "局部导数 local derivative"):
+        assert word in fwd
+    assert "各条边的贡献 via 消费者 consumer" in rev[0] and "∂f/∂node（求和 sum）" in rev[0]
+    assert "(起点 ∂f/∂f = 1)" in rev[2]                                 # the output's row: eq. 5.75's start

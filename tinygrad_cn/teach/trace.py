@@ -156,27 +156,29 @@ def chain(output, wrt):
 # ---- the step tables: text, Markdown, HTML --------------------------------------------------------
 def forward_table(output, wrt, fmt="text"):
     """The forward-mode accumulation table (eqs. 5.69–5.74): node, expression, value, local
-    derivatives ∂node/∂input, and ∂node/∂wrt with its chain-rule product."""
+    derivatives ∂node/∂input, and ∂node/∂wrt with its chain-rule product. Headers in Chinese with
+    the English beside (docs/glossary.md)."""
     steps = forward_steps(output, wrt)
     var = steps[0].var if steps else "w"
     rows = [[s.node, s.expr, _num(s.value, False),
              ", ".join(f"∂{s.node}/∂{t.other} = {_num(t.local, False)}" for t in s.terms),
              s.equation().split(" = ", 1)[1]] for s in steps]
-    return _table(["node", "expression", "value", "local derivative", f"∂node/∂{var}"], rows, fmt)
+    return _table(["节点 node", "表达式 expression", "值 value", "局部导数 local derivative",
+                   f"∂node/∂{var}（链式法则 chain rule）"], rows, fmt)
 
 
 def reverse_table(output, fmt="text"):
     """The reverse-mode accumulation table (eqs. 5.75–5.79): node, expression, value, the
-    contribution ∂f/∂consumer · ∂consumer/∂node along each edge, and their sum ∂f/∂node (a sum of
-    several at fan-out)."""
+    contribution ∂f/∂consumer · ∂consumer/∂node along each edge ("via consumer"), and their sum
+    ∂f/∂node (a sum of several at fan-out); the output's row is the start, ∂f/∂f = 1 (起点)."""
     steps = reverse_steps(output)
     var = steps[0].var if steps else "f"
     rows = [[s.node, s.expr, _num(s.value, False),
              "; ".join(f"via {t.other}: {_num(t.factor)} × {_num(t.local)} = {_num(t.product, False)}"
-                       for t in s.terms) or "(seed)",
+                       for t in s.terms) or f"(起点 ∂{var}/∂{var} = 1)",
              _num(s.total, False)] for s in steps]
-    return _table(["node", "expression", "value", "contributions along edges", f"∂{var}/∂node (sum)"],
-                  rows, fmt)
+    return _table(["节点 node", "表达式 expression", "值 value", "各条边的贡献 via 消费者 consumer",
+                   f"∂{var}/∂node（求和 sum）"], rows, fmt)
 
 
 
