@@ -86,6 +86,13 @@ def _value_text(t: Tensor):
     return None
 
 
+# Python's operators on NumPy values are these ufuncs (with a fast path for NumPy scalars, which
+# is what the textbook's scalar example computes on); ** is left out, as ndarray.__pow__ may
+# call np.square or np.sqrt instead of np.power
+_OPERATORS = {np.add: "{0} + {1}", np.subtract: "{0} - {1}", np.multiply: "{0} * {1}", np.true_divide: "{0} / {1}",
+              np.negative: "-{0}", np.matmul: "{0} @ {1}"}
+
+
 def _fresh(node) -> bool:
     """The node's value is a new array that no other value is a view of (a ufunc's, matmul's)."""
     return node.prim is not None and isinstance(node.prim.forward, np.ufunc)
@@ -250,7 +257,8 @@ class _Writer:
                 self.head.append(f"    {py[key]} = {self.bind(n, 'c')}.data")
                 self.checked.append(n)
             elif n.prim is None or all(kind[id(i)] == "const" for i in n.inputs):
-                kind[key], py[key] = "const", self.bind(n.data, "k")
+                value = np.asarray(n.data)[()] if np.ndim(n.data) == 0 else n.data   # a NumPy scalar: fast
+                kind[key], py[key] = "const", self.bind(value, "k")
             else:
                 kind[key] = "node"
                 continue
@@ -300,6 +308,8 @@ class _Writer:
             name = self.names.get(key, f"v{count}")
             py[key], disp[key] = self.ident(name, f"v{count}"), name
         call = _fast_form(n, py[id(n.inputs[0])]) if len(n.inputs) == 1 else None
+        if call is None and out is None and not n.params and _OPERATORS.get(prim.forward):
+            call = _OPERATORS[prim.forward].format(*(py[id(i)] for i in n.inputs))
         if call is None:
             argv = [py[id(i)] for i in n.inputs]
             argv += [f"{p}={_literal(v) or self.bind(v, 'q')}" for p, v in (n.params or {}).items()]

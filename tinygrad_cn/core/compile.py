@@ -163,7 +163,7 @@ class Jit:
         """``f(*args)``, and with ``wrt`` the gradients: ``(value, grad)`` as ``value_and_grad``."""
         if _TRACE.get() is not None:          # inside another jit's trace: be part of its program
             return self._inline(args)
-        arrays = [_array_of(a, k) for k, a in enumerate(args)]
+        arrays = [a.data if type(a) is Tensor else _array_of(a, k) for k, a in enumerate(args)]
         try:
             outs = self._fn(*arrays)
         except Retrace:
