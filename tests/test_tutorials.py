@@ -22,3 +22,31 @@ def test_tutorial_runs(path, tmp_path):
                        cwd=tmp_path, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, text=True, encoding="utf-8", env=env, timeout=600)
     assert r.returncode == 0, f"{path.name} failed:\n{r.stdout[-6000:]}"
+
+
+def test_tutorials_share_one_setup():
+    # quick mode, the output folder and finding the package live in tinygrad_cn.teach.lesson, not in each tutorial
+    for path in TUTORIALS:
+        text = path.read_text(encoding="utf-8")
+        assert "sys.path.insert" not in text and "TINYGRAD_CN_QUICK\")" not in text, path.name
+        assert "import tinygrad_cn as tg\n" in text, path.name
+
+
+def test_lesson_reads_the_environment_when_imported(monkeypatch, tmp_path):
+    monkeypatch.setenv("TINYGRAD_CN_QUICK", "1")
+    monkeypatch.setenv("TINYGRAD_CN_OUT", str(tmp_path))
+    from tinygrad_cn.teach.lesson import OUT, QUICK
+    assert QUICK is True and OUT == tmp_path
+    monkeypatch.delenv("TINYGRAD_CN_QUICK")
+    monkeypatch.delenv("TINYGRAD_CN_OUT")
+    from tinygrad_cn.teach.lesson import OUT, QUICK  # the same module, read again: no stale value
+    assert QUICK is False and OUT == Path("out")
+
+
+def test_lesson_show_code_prints_the_model_it_names(capsys):
+    from tinygrad_cn.nn.energy import energy
+    from tinygrad_cn.teach.lesson import show_code
+    show_code(energy, lines=(1, 1))
+    assert capsys.readouterr().out == "# tinygrad_cn.nn.energy.energy\ndef energy(s, W, b):\n"
+    with pytest.raises(ValueError, match="show_code: lines"):
+        show_code(energy, lines=(0, 99))
