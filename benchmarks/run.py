@@ -34,6 +34,7 @@ appended, with the markers, if FILE has none); nothing else is ever written.
 """
 import argparse
 import datetime
+import gc
 import math
 import os
 import platform
@@ -368,6 +369,7 @@ def interleaved(fns, inner, repeats, warmup):
         for j in range(k):
             i = (j + r) % k
             f = fns[i]
+            gc.collect()               # one variant's garbage is not collected on another's clock
             t0 = clock()
             for _ in range(inner):
                 f()
