@@ -41,8 +41,13 @@ def test_classic_trace_is_numbered_in_the_order_of_computation():
     for expr in ("v1 = ln x1", "v2 = x1 · x2", "v4 = v1 + v2", "v5 = v4 − v3"):
         assert expr in fwd and expr in rev
     assert "v3 = sin x2" in rev and "v3 = sin x2" not in fwd              # v3 does not depend on x1
-    assert [s.node for s in tg.trace.forward_steps(f, x1)][-1] == "v5"
-    assert {s.node: s.expr for s in tg.trace.reverse_steps(f)}["v3"] == "v3 = sin x2"
+    # rows in the order of the trace: forward v1, v2, v4, v5 (v3 does not depend on x1); reverse
+    # from v5 back to the inputs, as table 3 sweeps
+    assert [s.node for s in tg.trace.forward_steps(f, x1)] == ["v1", "v2", "v4", "v5"]
+    assert [s.node for s in tg.trace.reverse_steps(f)] == ["v5", "v4", "v3", "v2", "v1", "x2", "x1"]
+    rows = [line.split()[0] for line in fwd.splitlines()[2:]]
+    assert rows == ["v1", "v2", "v4", "v5"]
+    assert [line.split()[0] for line in rev.splitlines()[2:]] == ["v5", "v4", "v3", "v2", "v1", "x2", "x1"]
 
 
 def test_classic_adjoints_after_backward():
