@@ -8,8 +8,6 @@
 # 先读：教程 01（反向模式表，NNDL 公式 5.75–5.79）。带 ✎「先想一想」的格子会先请你猜一个数，再运行。
 
 # %%
-import numpy as np
-
 import tinygrad_cn as tg
 from tinygrad_cn.teach.trace import reverse_steps, reverse_table
 
@@ -74,7 +72,7 @@ else:
 # 先想一想：不清零，连续 3 步 backward() 之后 w.grad 是多少？（一步的 ∂L/∂w = 2(wx − 1)·x）
 w = tg.Tensor(1.0, requires_grad=True, name="w")
 piled = []
-for step in range(3):
+for _ in range(3):
     loss = (w * 2.0 - 1.0) ** 2
     loss.backward()
     piled.append(w.grad.item())
@@ -85,7 +83,7 @@ answer = w.grad.item()
 
 # %%
 cleared = []
-for step in range(3):
+for _ in range(3):
     w.zero_grad()                           # 或者 w.grad = None；一个模型用 model.zero_grad()
     ((w * 2.0 - 1.0) ** 2).backward()
     cleared.append(w.grad.item())
