@@ -48,11 +48,12 @@ def check_topo(ns):
         for node in order:
             late = [inp for inp in node.inputs if inp.requires_grad and place[id(inp)] > place[id(node)]]
             if late:
-                got = reverse_sweep(order, {id(out): Tensor(1.0)})[id(x)].item()
+                got = reverse_sweep(order, {id(out): Tensor(1.0)}).get(id(x))
+                got = "没有梯度（x 在 out 之前就被处理了）" if got is None else fmt(got.item())
                 right = reverse_sweep(want, {id(out): Tensor(1.0)})[id(x)].item()
                 hint = "顺序整个反了：要“输入在前”。" if order[0] is out else ""
                 return [f"图 {name}：{names[id(node)]} 排在了它的输入 {names[id(late[0])]} 前面。{hint}"
-                        f"用你的顺序，引擎的反向扫描算出 ∂out/∂x = {fmt(got)}，正确的是 {fmt(right)}。"]
+                        f"用你的顺序，引擎的反向扫描算出 ∂out/∂x = {got}，正确的是 {fmt(right)}。"]
     return []
 
 
