@@ -145,21 +145,25 @@ def _constant_text(t: Tensor) -> str:
     return f"{t.item() + 0:.6g}"     # + 0 prints −0 as 0
 
 
-def node_names(roots) -> dict:
+def node_names(roots, given: dict | None = None) -> dict:
     """Each node's name, ``id(tensor) → name``, for the graph of ``roots`` (a Tensor or a list of
     them), constant inputs included.
 
-    A name given by the user (``t.named("h1")``, a module path) wins. Other ops are v1, v2, ...
-    in the order they were computed; other leaves are x1, x2, ... in the order they were made;
-    names already taken are skipped. A literal constant is written as its value ("1"). The step
-    tables, the drawings and symbolic expressions all name nodes with it."""
+    A name given by the user (``t.named("h1")``) wins, then one in ``given`` (``id → name``, e.g. a
+    module path; ``None`` there: the node takes no number). Other ops are v1, v2, ... in the order
+    they were computed; other leaves are x1, x2, ... in the order they were made; names already
+    taken are skipped. A literal constant is written as its value ("1"). The step tables, the
+    drawings and symbolic expressions all name nodes with it."""
     roots = [roots] if isinstance(roots, Tensor) else list(roots)
+    given = given or {}
     order = sorted(toposort(roots, constants=True, swept_ok=True), key=lambda t: t.seq)
-    used = {str(t.name) for t in order if t.name}
+    used = {str(t.name) for t in order if t.name} | {n for n in given.values() if n}
     names, counters = {}, {"v": 1, "x": 1}
     for t in order:
         if t.name:
             names[id(t)] = str(t.name)
+        elif id(t) in given:
+            names[id(t)] = given[id(t)]
         elif is_constant(t):
             names[id(t)] = _constant_text(t)
         else:

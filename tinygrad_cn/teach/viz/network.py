@@ -24,18 +24,10 @@ def module_names(model, order):
 
 def names(order, paths, hidden=()):
     """``node_names`` of the drawing: module paths name their parameters, and the folded nodes
-    (``hidden``, never shown) take no number, so the drawn ops are v1, v2, … in order. The names
-    are set for the call only and restored at once."""
-    marks = {id(t): paths[id(t)] for t in order if id(t) in paths}
-    marks.update({i: "\0folded" for i in hidden})
-    named = [t for t in order if id(t) in marks and not t.name]
-    try:
-        for t in named:
-            t.name = marks[id(t)]
-        return node_names(order)
-    finally:
-        for t in named:
-            t.name = None
+    (``hidden``, never shown) take no number, so the drawn ops are v1, v2, … in order."""
+    given = {id(t): paths[id(t)] for t in order if id(t) in paths}
+    given.update({i: None for i in hidden})
+    return node_names(order, given)
 
 
 # ---- folding a layer's steps into its op ---------------------------------------------------------
