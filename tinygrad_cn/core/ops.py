@@ -247,11 +247,4 @@ def matmul(a, b) -> Tensor:
         hint = f"; {' or '.join(fixes)} would fit (transpose one of them?)" if fixes else ""
         raise ShapeError(f"matmul: shapes {a.shape} and {b.shape} do not fit: the last axis of the first "
                          f"({a.shape[-1]}) must equal axis {k} of the second ({b.shape[k]}){hint}")
-    if a.ndim >= 2 and b.ndim >= 2:
-        return P.matmul(a, b)
-    # vectors: promote to matrices, multiply, drop the added axis (as NumPy does)
-    a2 = unsqueeze(a, 0) if a.ndim == 1 else a
-    b2 = unsqueeze(b, 1) if b.ndim == 1 else b
-    out = P.matmul(a2, b2)
-    drop = ([out.ndim - 2] if a.ndim == 1 else []) + ([out.ndim - 1] if b.ndim == 1 else [])
-    return squeeze(out, tuple(drop))
+    return P.matmul(a, b)

@@ -82,20 +82,40 @@ def _swap(x):
     return transpose(x, axes=tuple(range(x.ndim - 2)) + (x.ndim - 1, x.ndim - 2))
 
 
+def _as_matrices(g, a, b):
+    """NumPy's promotion of a vector operand: a (k,) → (1, k), b (k,) → (k, 1), and the cotangent
+    reshaped to the product of those matrices."""
+    a2 = a if a.ndim > 1 else reshape(a, shape=(1,) + a.shape)
+    b2 = b if b.ndim > 1 else reshape(b, shape=b.shape + (1,))
+    shape = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2]) + (a2.shape[-2], b2.shape[-1])
+    return a2, b2, g if g.shape == shape else reshape(g, shape=shape)
+
+
+def _matmul_vjp_a(g, o, a, b):
+    a2, b2, g2 = _as_matrices(g, a, b)
+    ga = g2 @ _swap(b2)
+    return ga if a.ndim > 1 else reshape(ga, shape=ga.shape[:-2] + ga.shape[-1:])
+
+
 def _matmul_vjp_b(g, o, a, b):
+    a2, b2, g2 = _as_matrices(g, a, b)
     # aᵀg, laid out like b: when b is a transposed view (the W.T of X @ W.T + b), (gᵀa)ᵀ gives W's
     # gradient in W's own row-major layout, which the optimiser's update reads ~5× faster
     if b.ndim == 2 and b.data.flags.f_contiguous and not b.data.flags.c_contiguous:
-        return _swap(_swap(g) @ a)
-    return _swap(a) @ g
+        return _swap(_swap(g2) @ a2)
+    gb = _swap(a2) @ g2
+    return gb if b.ndim > 1 else reshape(gb, shape=gb.shape[:-1])
 
 
 def _matmul_sample(rng):
     n, k, m = (int(v) for v in rng.integers(1, 4, size=3))
-    batch = S.shape(rng, 0, 1)
-    return (S.reals(rng, batch + (n, k)), S.reals(rng, (k, m))), {}
+    a_shape = [(k,), (n, k), S.shape(rng, 1, 1) + (n, k)][int(rng.integers(0, 3))]
+    b_shape = [(k,), (k, m)][int(rng.integers(0, 2))]
+    return (S.reals(rng, a_shape), S.reals(rng, b_shape)), {}
 
 
-matmul = Primitive("matmul", np.matmul, vjp=(lambda g, o, a, b: g @ _swap(b), _matmul_vjp_b),
+# a @ b for matrices, batches of matrices and vectors (NumPy's rules: a vector operand is promoted
+# to a matrix and the added axis dropped from the result)
+matmul = Primitive("matmul", np.matmul, vjp=(_matmul_vjp_a, _matmul_vjp_b),
                    jvp=(lambda t, o, a, b: t @ b, lambda t, o, a, b: a @ t),
                    notation=Notation("@", "{0} {1}", "{0} @ {1}", 2), sample=_matmul_sample)

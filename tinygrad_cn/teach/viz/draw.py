@@ -183,8 +183,8 @@ def build(output, order, *, values=True, highlight=None, direction=None, title=N
     ops = {}
     for i, t in enumerate(shown):
         if t.prim is not None:
-            core, ins, mark = network.drawn_op(t, hidden)
-            ops[i] = (core, [index[id(x)] for x in ins], mark)
+            ins, mark = network.drawn_op(t, hidden)
+            ops[i] = (t, [index[id(x)] for x in ins], mark)
     on_path, path_edges = _path(ops, index, highlight)
     cur_t, cur_ops, cur_edges = current if current is not None else (None, set(), set())
     cur = index.get(id(cur_t)) if cur_t is not None else None

@@ -1,9 +1,9 @@
 """Drawing networks as a learner reads them: parameters named by module path, a layer's internal
-transpose and vector reshapes folded into its matmul, boxes around modules, one node per module.
+transpose folded into its matmul, boxes around modules, one node per module.
 
-Folding (``folds``): ``x @ transpose(W)`` of ``F.linear`` is drawn as one op "x Wᵀ"; the reshapes
-that ``matmul`` adds around a 1-D vector (and the squeeze after) vanish into it ("W x"). Folded
-nodes are not numbered, so the drawn ops are v1, v2, … without gaps.
+Folding (``folds``): ``x @ transpose(W)`` of ``F.linear`` is drawn as one op "x Wᵀ"; a matrix times
+a vector (one matmul node, NumPy's rules) is written "W x". Folded nodes are not numbered, so the
+drawn ops are v1, v2, … without gaps.
 """
 from ...core.graph import node_names
 from .labels import COLOURS, DIM, shape_text, table, tooltip
@@ -45,35 +45,26 @@ def _is_swap(t):
 
 
 def folds(order):
-    """ids of tensors not drawn: their op is drawn inside the matmul that uses them (a parameter's
-    transpose, a vector's promotion to a matrix), or a matmul whose result only a squeeze uses."""
+    """ids of tensors not drawn: a parameter's transpose, drawn inside the matmul that uses it."""
     users, hidden = _consumers(order), set()
     for t in order:
-        if t.prim is None or len(users[id(t)]) != 1:
+        if t.prim is None or t.prim.name != "transpose" or len(users[id(t)]) != 1:
             continue
-        (u, i), name = users[id(t)][0], t.prim.name
-        if u.prim is None:
-            continue
-        if name == "transpose" and u.prim.name == "matmul" and i == 1 and t.inputs[0].prim is None and _is_swap(t):
-            hidden.add(id(t))
-        elif name == "reshape" and u.prim.name == "matmul" and t.inputs[0].ndim == 1 and t.ndim == 2:
-            hidden.add(id(t))
-        elif (name == "matmul" and u.prim.name == "reshape" and u.ndim == t.ndim - 1
-              and any(id(x) in hidden and x.prim.name == "reshape" for x in t.inputs)):
+        (u, i), = users[id(t)]
+        if u.prim is not None and u.prim.name == "matmul" and i == 1 and t.inputs[0].prim is None and _is_swap(t):
             hidden.add(id(t))
     return hidden
 
 
 def drawn_op(t, hidden):
-    """(the node whose primitive is drawn, its drawn inputs, the op's mark) for tensor ``t``."""
-    core = t.inputs[0] if t.prim.name == "reshape" and id(t.inputs[0]) in hidden else t
-    ins = [x.inputs[0] if id(x) in hidden else x for x in core.inputs]
-    if core.prim.name != "matmul" or not any(id(x) in hidden for x in core.inputs):
-        return core, ins, core.prim.notation.symbol
-    b = core.inputs[1]
-    if id(b) in hidden and b.prim.name == "reshape":             # W @ x with a vector x
-        return core, ins, "W x"
-    return core, ins, "x Wᵀ" if id(b) in hidden else "x W"       # x @ transpose(W), or x⊤ @ W
+    """(the inputs drawn for op node ``t``, the op's mark): a folded transpose is drawn as its input."""
+    ins = [x.inputs[0] if id(x) in hidden else x for x in t.inputs]
+    if t.prim.name != "matmul":
+        return ins, t.prim.notation.symbol
+    a, b = t.inputs
+    if id(b) in hidden:
+        return ins, "x Wᵀ"                                        # x @ transpose(W) of a layer
+    return ins, "W x" if b.ndim == 1 and a.ndim >= 2 else t.prim.notation.symbol
 
 
 # ---- modules: groups and the summary view ----------------------------------------------------------
