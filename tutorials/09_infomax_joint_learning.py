@@ -1,7 +1,8 @@
 # %% [markdown]
 # # 教程 09：信息最大化与"联合学习"——让激活函数自己适应输入，以及它为什么学不好
 #
-# 对应种子：《神经网络的联合学习猜想》（seed 000，2016 年的一篇学生报告）。它介绍了 Bell 和 Sejnowski 的
+# 对应原文：《神经网络的联合学习猜想》（2016 年的一篇没有署名的报告，下称“联合学习猜想 2016”；文献见
+# [参考文献](../docs/references.md)）。它介绍了 Bell 和 Sejnowski 的
 # **信息最大化**（infomax）学习规则——生物学上叫神经元的**内在可塑性**（intrinsic plasticity）：
 # 不改突触权重，而是改神经元自己的非线性 y = σ(ax + b) 的斜率 a 和位置 b，让输出的熵最大。
 # 报告把它和误差反向传播"联合"起来训练一个 n-k-1 网络（图 3.1，公式 3.1–3.10），
@@ -32,23 +33,15 @@
 
 # %%
 import math
-import os
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-try:
-    import tinygrad_cn as tg
-except ImportError:  # not installed (no `pip install -e .`): run from the repository checkout
-    _root = Path(globals().get("__file__", Path.cwd() / "_")).resolve().parent.parent
-    sys.path.insert(0, str(_root))
-    import tinygrad_cn as tg
+import tinygrad_cn as tg
 from tinygrad_cn import datasets, init, nn, plotting
+from tinygrad_cn.teach.lesson import QUICK, plt
 from tinygrad_cn.teach.text import table_row
 
-QUICK = os.environ.get("TINYGRAD_CN_QUICK") == "1"
 np.set_printoptions(precision=4, suppress=True, linewidth=110)
 T_START = time.perf_counter()
 
@@ -57,12 +50,10 @@ def sig(t):
     """The logistic function in NumPy (for the closed forms)."""
     return 1 / (1 + np.exp(-t))
 
-
-plt = plotting.pyplot(optional=True)   # None without matplotlib (the optional 'plot' extra)
 print("快速模式 QUICK =", QUICK)
 
 # %% [markdown]
-# # 第一部分：一个神经元的信息最大化（seed 000 §2，图 2.1）
+# # 第一部分：一个神经元的信息最大化（联合学习猜想 2016 §2，图 2.1）
 #
 # ## 1. 规则是"导数的导数"
 #
@@ -120,7 +111,7 @@ assert worst["logistic"] < 1e-12 and worst["tanh"] < 1e-12
 
 # %% [markdown]
 # 库里的 `tg.nn.AdaptiveLogistic` 和 `tg.nn.AdaptiveTanh` 把这件事做成了层：`infomax_grad(u)` 用同样的
-# "导数的导数"算出规则，并对一批样本（u 的行）取平均。种子 §3 用另一套名字：单元写成 h(u) = σ(αu + β)，
+# "导数的导数"算出规则，并对一批样本（u 的行）取平均。报告的 §3 用另一套名字：单元写成 h(u) = σ(αu + β)，
 # u 是净输入（§2 的 x），α、β 就是 §2 的 a、b。把 200 个随机点当成 200 个互不相干的单元，一次算完：
 
 # %%
@@ -233,7 +224,7 @@ assert abs(S_STAR - 1.7488) < 1e-4 and -0.0096 < H_STAR < -0.0094
 # 五种输入分布 (μ, σ) 同时训练：把它们当作一个 `AdaptiveLogistic(5)` 层的 5 个单元（第 j 列的输入
 # 来自第 j 种分布），每步抽 500 个新样本，`infomax_step` 做一步梯度上升（库里的引擎规则）。
 # 前 2000 步学习率 0.2，后 500 步 0.02（小步长让随机梯度的抖动变小）。同样的输入也喂给一个
-# `AdaptiveTanh(5)`，检查 tanh 的不动点。起点都是种子规定的 α = 1，β = 0。
+# `AdaptiveTanh(5)`，检查 tanh 的不动点。起点都是报告规定的 α = 1，β = 0。
 # 因为 H_tanh(a, b) = H_logistic(2a, 2b) + ln 2，tanh 的曲率是 logistic 的 4 倍，它的学习率取 1/4
 # （用同样的学习率，tanh 会冲过头、饱和到 1 − y² 在浮点里等于 0，ln 0 = −∞）。
 #
@@ -349,7 +340,7 @@ assert H_start_all[3] < 0.5 * math.log(B)                      # (3, 0.5) starte
 # 细格子的估计给出微分熵 ≈ −0.010（扣掉约 −0.0005 的样本偏差后就是 h* = −0.0095），离最大值 0 只差百分之一个 nat。
 # 起点饱和的 (3, 0.5) 开始时 H_20 只有 1 左右：输出挤在 0.88–0.98 的几个格子里。
 #
-# 画出来就是种子的图 2.1：左上是 (3, 0.5) 的输入密度和不同迭代次数的曲线 σ(ax + b)——
+# 画出来就是报告的图 2.1：左上是 (3, 0.5) 的输入密度和不同迭代次数的曲线 σ(ax + b)——
 # 曲线向右平移、变陡，最陡的部分对准密度的峰；右上是输出直方图，从挤在右端变成几乎平的，
 # 虚线是不动点上的理论密度 f_y(y) = φ(logit(y)/s*) / (s*·y(1 − y))。
 
@@ -404,7 +395,7 @@ if plt is not None:
     plotting.show(fig, "09_infomax_single_unit")
 
 # %% [markdown]
-# # 第二部分：联合学习（seed 000 §3，图 3.1，公式 3.1–3.10）
+# # 第二部分：联合学习（联合学习猜想 2016 §3，图 3.1，公式 3.1–3.10）
 #
 # ## 5. 网络和两种梯度
 #
@@ -421,7 +412,7 @@ if plt is not None:
 # 为了一次跑 10 个随机种子，下面的 `JointNet` 把 S 个互不相连的 n-k-1 网络并排放在一起：
 # 权重带一个种子维（Wʰ 的形状是 S×k×n），S·k 个隐藏单元是一个 `AdaptiveLogistic(S·k)` 层，
 # S 个输出单元是一个 `AdaptiveLogistic(S)` 层；总损失是各个网络的误差之和，所以每个网络的梯度只来自它自己。
-# 误差是整批样本（N = 200）上的平均，种子的第 2 步"采用批量的训练数据"。
+# 误差是整批样本（N = 200）上的平均，报告的第 2 步"采用批量的训练数据"。
 #
 # 规则用库的 `infomax_grad`（引擎算的"导数的导数"，对一批样本取平均），下面先和闭式解比对。
 
