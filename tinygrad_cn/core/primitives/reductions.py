@@ -114,8 +114,16 @@ def _matmul_sample(rng):
     return (S.reals(rng, a_shape), S.reals(rng, b_shape)), {}
 
 
-# a @ b for matrices, batches of matrices and vectors (NumPy's rules: a vector operand is promoted
-# to a matrix and the added axis dropped from the result)
-matmul = Primitive("matmul", np.matmul, vjp=(_matmul_vjp_a, _matmul_vjp_b),
+def _matmul_np(a, b):
+    """a @ b with NumPy's rules, a vector operand promoted to a matrix and the added axis dropped
+    afterwards, so a vector takes the same (matrix) kernel as the rest of the engine."""
+    out = np.matmul(a if a.ndim > 1 else a[None], b if b.ndim > 1 else b[:, None])
+    if b.ndim == 1:
+        out = out[..., 0]
+    return out if a.ndim > 1 else out[..., 0, :] if b.ndim > 1 else out[..., 0]
+
+
+# a @ b for matrices, batches of matrices and vectors
+matmul = Primitive("matmul", _matmul_np, vjp=(_matmul_vjp_a, _matmul_vjp_b),
                    jvp=(lambda t, o, a, b: t @ b, lambda t, o, a, b: a @ t),
                    notation=Notation("@", "{0} {1}", "{0} @ {1}", 2), sample=_matmul_sample)
