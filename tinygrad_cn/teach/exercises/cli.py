@@ -38,7 +38,6 @@ def start(ex, folder, force):
         return 1
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(ex.stub(), encoding="utf-8")
-    print(f"练习 {ex.id} {STARS[ex.stars]}：{ex.title}\n")
     print(ex.task())
     print(f"\n已写好 written: {path}\n改好后检查 when done, check it: {_cmd('check', ex.id, '--dir', folder)}")
     print(f"需要提示 a hint: {_cmd('hint', ex.id)}")
@@ -111,7 +110,7 @@ def main(argv=None):
     if a.cmd == "hint":
         return hint(ex, a.n)
     if a.cmd == "show":
-        print(f"练习 {ex.id} {STARS[ex.stars]}：{ex.title}\n\n{ex.task()}")
+        print(ex.task())
         return 0
     print(f"# 练习 {ex.id} 的参考答案 reference solution（先自己试过再看）\n")
     print(ex.solution())
