@@ -14,7 +14,8 @@ step), ``labels`` (label text), ``engines`` (Graphviz engines, PNG with the bund
 """
 from .draw import draw
 from .drawing import Drawing
-from .engines import BACKENDS, EngineNotFoundError, RenderError, backends, render, to_png, to_svg
+from .engines import BACKENDS, EngineNotFoundError, RenderError, backends, render
+from .export import to_png, to_svg
 from .frames import frames, step_drawings
 
 __all__ = ["draw", "step_drawings", "frames", "to_svg", "to_png", "render", "backends", "BACKENDS", "Drawing",

@@ -5,7 +5,7 @@ import pathlib
 
 import graphviz
 
-from .engines import RenderError, open_file, render, to_png, to_svg, write_file
+from .engines import RenderError, open_file, render, write_file
 
 __all__ = ["Drawing"]
 
@@ -80,7 +80,15 @@ class Drawing(graphviz.Digraph):
         return self.pipe(format="svg", encoding="utf-8")
 
     def to_svg(self, path=None, *, backend=None):
-        return to_svg(self, path, backend=backend)
+        """The SVG as a string; also written to ``path`` if given (as ``tg.to_svg``)."""
+        svg = render(self.source, "svg", backend=backend).decode("utf-8")
+        if path is not None:
+            write_file(path, svg, "to_svg")
+        return svg
 
     def to_png(self, path=None, *, dpi=144, backend=None):
-        return to_png(self, path, dpi=dpi, backend=backend)
+        """The PNG as bytes, at ``dpi``; also written to ``path`` if given (as ``tg.to_png``)."""
+        png = render(self.source, "png", backend=backend, dpi=dpi)
+        if path is not None:
+            write_file(path, png, "to_png")
+        return png

@@ -23,12 +23,11 @@ import sysconfig
 import uuid
 import warnings
 
-from ...core.tensor import Tensor
 from .. import bundled_font
 from .labels import clean
 
-__all__ = ["BACKENDS", "RenderError", "EngineNotFoundError", "backends", "find_engine", "render", "to_svg",
-           "to_png", "write_file", "open_file"]
+__all__ = ["BACKENDS", "RenderError", "EngineNotFoundError", "backends", "find_engine", "render", "write_file",
+           "open_file"]
 
 BACKENDS = ("dot", "pygraphviz", "graphviz-pure")
 
@@ -190,37 +189,3 @@ def open_file(path):
     except OSError:
         pass
     print(f"written to {path} (no viewer found here: open it yourself)")
-
-
-def source_of(obj, kwargs, who, draw):
-    """The DOT text of a Tensor (drawn with ``draw(obj, **kwargs)``) or of a graphviz graph."""
-    if isinstance(obj, Tensor):
-        return draw(obj, **kwargs).source
-    if kwargs:
-        raise TypeError(f"{who}: {', '.join(kwargs)} only apply when drawing a Tensor")
-    src = getattr(obj, "source", None)
-    if not isinstance(src, str):
-        raise TypeError(f"{who}: expected a Tensor or a graphviz graph (with .source), got "
-                        f"{type(obj).__name__}")
-    return src
-
-
-def to_svg(graph, path=None, *, backend=None, **draw_kwargs):
-    """The SVG of ``graph`` (a Tensor, drawn with ``draw(graph, **draw_kwargs)``, or what ``draw``
-    returned) as a string; also written to ``path`` if given. ``backend``: one of ``BACKENDS``
-    (default: the first installed)."""
-    from .draw import draw
-    svg = render(source_of(graph, draw_kwargs, "to_svg", draw), "svg", backend=backend).decode("utf-8")
-    if path is not None:
-        write_file(path, svg, "to_svg")
-    return svg
-
-
-def to_png(graph, path=None, *, dpi=144, backend=None, **draw_kwargs):
-    """The PNG of ``graph`` (as for ``to_svg``) as bytes, at ``dpi``; also written to ``path``.
-    Text is drawn with the bundled Noto Sans SC, so Chinese shows with any engine."""
-    from .draw import draw
-    png = render(source_of(graph, draw_kwargs, "to_png", draw), "png", backend=backend, dpi=dpi)
-    if path is not None:
-        write_file(path, png, "to_png")
-    return png

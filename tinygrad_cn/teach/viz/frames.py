@@ -9,7 +9,8 @@ from ...core.graph import node_names
 from ...core.tensor import Tensor
 from ..trace import forward_steps, reverse_steps
 from .draw import build, check_args, graph_order
-from .engines import to_svg, write_file
+from .engines import write_file
+from .export import to_svg
 from .labels import DIM, GRAD, TANGENT, num
 
 __all__ = ["step_drawings", "frames"]
