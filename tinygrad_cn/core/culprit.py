@@ -19,7 +19,7 @@ from .ops import broadcast_to, sum_to
 from .tensor import Tensor
 from .transforms import jvp, vjp
 
-__all__ = ["Recording", "KinkNote", "Culprit", "record_graph", "find_kinks", "find_culprit"]
+__all__ = ["Recording", "KinkNote", "Culprit", "record_graph", "find_kinks", "find_culprit", "detached_inputs"]
 
 
 class Recording:
@@ -38,6 +38,7 @@ class Recording:
 
 
 def record_graph(f, xs) -> Recording:
+    """``f`` recorded at the arrays ``xs``, on fresh leaves that require grad."""
     leaves = [Tensor.wrap(x.copy(), True, f"x{k}") for k, x in enumerate(xs)]
     with enable_grad():
         out = f(*leaves)
