@@ -4,9 +4,9 @@ Forward difference  f'(x) ≈ (f(x+Δx) − f(x)) / Δx          truncation erro
 Central difference  f'(x) ≈ (f(x+Δx) − f(x−Δx)) / (2Δx)    truncation error O(Δx²)  (5.59)
 Round-off grows as ε/Δx, so the best Δx is near √ε (forward) and ∛ε (central), ε ≈ 2.2e-16.
 
-At a kink the one-sided slopes differ: ``slopes`` takes five points, x − 2h … x + 2h, and gives the
-slope left of x, the central one and the slope right of x (a check in the spirit of Chainer's
-``check_backward``).
+At a kink the one-sided slopes differ: ``slopes`` evaluates f at five points, x − 2h … x + 2h, and
+gives the one-sided derivatives at x, the central one, and the secant slopes either side (a check
+in the spirit of Chainer's ``check_backward``).
 """
 from __future__ import annotations
 
