@@ -241,3 +241,23 @@ def test_values_read_from_arguments_and_closed_over_tensors_retrace():
     assert h(1.0).item() == 2.0
     scale.data = np.array(5.0)
     assert h(1.0).item() == 5.0
+
+
+def test_another_thread_is_not_traced():
+    """While one thread traces, another thread's ops record as usual (nothing needs grad: no node)."""
+    import threading
+    seen = {}
+
+    def other():
+        y = Tensor(2.0) * Tensor(3.0)
+        seen["prim"], seen["bool"] = y.prim, bool(y > 5)
+
+    def f(x):
+        t = threading.Thread(target=other)
+        t.start()
+        t.join()
+        return x * 2
+    g = jit(f)
+    assert g(1.0).item() == 2.0 and seen == {"prim": None, "bool": True}
+    assert g(4.0).item() == 8.0                  # no guard from the other thread's bool
+    assert "1 program(s)" in repr(g)
