@@ -261,3 +261,28 @@ def test_another_thread_is_not_traced():
     assert g(1.0).item() == 2.0 and seen == {"prim": None, "bool": True}
     assert g(4.0).item() == 8.0                  # no guard from the other thread's bool
     assert "1 program(s)" in repr(g)
+
+
+def test_training_with_an_optimiser_matches_eager_training():
+    """Parameters updated in place by optim.SGD between calls are read at call time: five compiled
+    steps end where five eager steps end."""
+    from tinygrad_cn import functional as F
+    from tinygrad_cn import nn, optim
+    rng = np.random.default_rng(1)
+    X, Y = rng.standard_normal((8, 3)), rng.random((8, 2))
+    nets = [nn.MLP([3, 4, 2], activation="tanh", rng=0) for _ in range(2)]
+    opts = [optim.SGD(net.parameters(), lr=0.5, momentum=0.9) for net in nets]
+    params = list(nets[0].parameters())
+    step = jit(lambda X: F.squared_error(nets[0](X), Y), wrt=params)
+    for _ in range(5):
+        loss, grads = step(X)
+        for p, g in zip(params, grads):
+            p.grad = g
+        opts[0].step()
+        opts[1].zero_grad()
+        eager = F.squared_error(nets[1](X), Y)
+        eager.backward()
+        opts[1].step()
+        _close(loss, eager)
+    for a, b in zip(nets[0].parameters(), nets[1].parameters()):
+        _close(a, b)
