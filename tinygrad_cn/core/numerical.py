@@ -41,15 +41,15 @@ class Mismatch:
     kinked: bool = False             # the one-sided slopes differ: no derivative here
     probe: tuple = field(default=None, repr=False)   # (calls, xs, u, select, tol) for the slopes
 
-    def row(self) -> str:
+    def row(self, width: int = 26) -> str:
         vals = "".join(f"{self.values.get(m, float('nan')):>14.7g}" if m in self.values else f"{'-':>14}"
                        for m in _MODES)
         sides = f"   slopes left/right of x: {self.left:.6g}, {self.right:.6g}" if self.kinked else ""
-        return f"  {self.entry:<26}{vals}{self.central:>14.7g}   {', '.join(self.wrong):<16}{sides}".rstrip()
+        return f"  {self.entry:<{width}}{vals}{self.central:>14.7g}   {', '.join(self.wrong):<16}{sides}".rstrip()
 
 
-def _header():
-    return f"  {'entry':<26}{'reverse':>14}{'forward':>14}{'central':>14}   disagrees"
+def _header(width):
+    return f"  {'entry':<{width}}{'reverse':>14}{'forward':>14}{'central':>14}   disagrees"
 
 
 @dataclass
@@ -75,7 +75,8 @@ class GradCheckReport:
         return not self.failures
 
     def _rows(self, entries):
-        shown = [m.row() for m in entries[:self.max_report]]
+        width = max([26] + [len(m.entry) + 2 for m in entries[:self.max_report]])
+        shown = [_header(width)] + [m.row(width) for m in entries[:self.max_report]]
         return shown + ([f"  ... and {len(entries) - self.max_report} more"] if len(entries) > self.max_report else [])
 
     def __str__(self):
@@ -86,7 +87,6 @@ class GradCheckReport:
                      f"({runs})"]
             if self.failures[0].order == 2:
                 lines.append("  g = ⟨vᵀJ(x), r⟩ runs the vjp rules, h = ⟨v, J(x) r⟩ the jvp rules (random v, r)")
-            lines.append(_header())
             lines += self._rows(self.failures)
             bad = {m for f in self.failures for m in f.values if not np.isfinite(f.values[m])}
             bad = sorted(bad | ({"central"} if any(not np.isfinite(f.central) for f in self.failures) else set()))
@@ -101,8 +101,8 @@ class GradCheckReport:
             lines += [f"  float32: order {o}, input {k}, {mode:7s}: worst |error| = {err:.2e}"
                       for (o, k, mode), err in self.worst_float32.items()]
         if self.at_kinks:
-            lines += ["no derivative here (a kink or a jump); the engine's value lies between the slopes either side:",
-                      _header()] + self._rows(self.at_kinks)
+            lines += ["no derivative here (a kink or a jump); the engine's value lies between the slopes either side:"]
+            lines += self._rows(self.at_kinks)
         if self.kinks:
             lines += ["inputs at or near a kink:"] + [f"  {k}" for k in self.kinks]
         return "\n".join(lines + [f"  {n}" for n in self.notes])
