@@ -27,7 +27,12 @@ How tracing works (and what the engine should offer instead): while tracing, eve
 application is recorded (not only those with an input that requires grad), so masks, and what is
 computed from masks, from arguments that need no gradient or from closed-over tensors, are lines
 of the program rather than constants; and Tensor's value reads are watched. Both are hooks
-installed around the trace (``_tracing``), active only in the tracing thread's context.
+installed around the trace (``_tracing``), active only in the tracing thread's context. Every
+floating argument requires grad while tracing, so ``tg.grad`` inside ``f`` records its sweep
+(grad of grad compiles); a ``jit`` called inside another's trace runs inline.
+
+The name: ``jit``, as JAX names the same contract (trace once per shapes and dtypes, cache, run
+the result), and not ``compile``, Python's builtin that ``from tinygrad_cn import *`` would shadow.
 """
 from __future__ import annotations
 
