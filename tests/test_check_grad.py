@@ -160,6 +160,19 @@ def test_a_wrong_rule_at_a_kink_still_fails():
     assert "steep_relu′(0) = 0" in msg and report.culprit.node == "v1 = cg_steep_relu(x0)"
 
 
+def test_many_kinks_give_no_false_failure_and_no_false_culprit():
+    # 30 of 40 relu inputs at 0: a random direction crosses 30 kinks at once, and a convention's value
+    # need not lie between the two one-sided slopes of their sum
+    x = np.zeros(40)
+    x[::4] = np.linspace(-1, 1, 10)
+    w = np.random.default_rng(0).standard_normal(40)
+    with pytest.warns(UserWarning, match="relu′\\(0\\) = 0"):
+        report = tg.check_grad(lambda v: (tg.relu(v) * tg.Tensor(w)).sum(), x, max_entries=10)
+    assert report.ok and report.kinks[0].count == 30
+    for seed in range(10):
+        assert find_culprit(record_graph(lambda v: tg.relu(v).sum(), [x]), 1, 1e-6, 1e-5, 1e-3, seed) is None
+
+
 def test_points_away_from_kinks_pass_without_a_word():
     report = _quiet(lambda v: (tg.relu(v) + tg.abs(v)).sum(), np.array([-0.5, 0.5]))
     assert not report.kinks and not report.at_kinks

@@ -111,11 +111,27 @@ def _projected(calls, arrays, i, t, c, eps):
     return slopes(calls, arrays, i, t, eps).project(lambda part: np.sum(c * part))
 
 
+def _tangent(node, i, rng, eps):
+    """A random tangent for input i, zero on the entries at a kink (several kinks along one
+    direction make one-sided slopes that no convention has to match); None if nothing is left."""
+    t = rng.standard_normal(node.inputs[i].shape)
+    if node.prim.kink is not None:
+        flag = np.asarray(node.prim.kink(10 * eps, *[x.data for x in node.inputs], **node.params), dtype=float)
+        if flag.ndim == 0:
+            flag = np.full(t.shape, flag)
+        elif flag.shape != t.shape:          # flagged output entries (broadcast): the input entries feeding them
+            flag = sum_to(Tensor.wrap(np.broadcast_to(flag, node.shape)), t.shape).data
+        t = np.where(flag > 0, 0.0, t)
+    return t if np.any(t) else None
+
+
 def _first_order(node, i, rng, eps, tol_of):
     """Which of input i's rules of this node disagree with differences of the op, and the numbers."""
     prim, inp, params = node.prim, node.inputs[i], node.params
     arrays = [x.data for x in node.inputs]
-    t = rng.standard_normal(inp.shape)
+    t = _tangent(node, i, rng, eps)
+    if t is None:
+        return (), ""
     c = rng.standard_normal(node.shape)
     calls = FreshCalls(lambda *ts: prim.forward(*[x.data for x in ts], **params), prim.name)
     sl = _projected(calls, arrays, i, t, c, eps)
@@ -136,7 +152,9 @@ def _second_order(node, i, rng, eps, tol_of):
     the rule itself (a rule right in value but built from constants, say)."""
     prim, params = node.prim, node.params
     others = [x.detach() for x in node.inputs]
-    t = rng.standard_normal(node.inputs[i].shape)
+    t = _tangent(node, i, rng, eps)
+    if t is None:
+        return (), ""
     c, r = rng.standard_normal(node.shape), rng.standard_normal(node.inputs[i].shape)
 
     def through(kind):

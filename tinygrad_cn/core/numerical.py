@@ -39,12 +39,14 @@ class Mismatch:
     left: float | None = None        # the slopes left and right of x, where they were taken
     right: float | None = None
     kinked: bool = False             # the one-sided slopes differ: no derivative here
+    note: str = ""
     probe: tuple = field(default=None, repr=False)   # (calls, xs, u, select, tol) for the slopes
 
     def row(self, width: int = 26) -> str:
         vals = "".join(f"{self.values.get(m, float('nan')):>14.7g}" if m in self.values else f"{'-':>14}"
                        for m in _MODES)
         sides = f"   slopes left/right of x: {self.left:.6g}, {self.right:.6g}" if self.kinked else ""
+        sides += f"; {self.note}" if self.note else ""
         return f"  {self.entry:<{width}}{vals}{self.central:>14.7g}   {', '.join(self.wrong):<16}{sides}".rstrip()
 
 
@@ -95,13 +97,13 @@ class GradCheckReport:
             lines.append(str(self.culprit) if self.culprit else "culprit: none found")
         else:
             lines = ["check_grad: all agree with central differences" + (
-                ", or lie between the one-sided slopes where there is no derivative" if self.at_kinks else "")]
+                ", except where there is no derivative (below)" if self.at_kinks else "")]
             lines += [f"  order {o}, input {k}, {mode:7s} ({self.methods[o]}): worst |error| = {err:.2e}"
                       for (o, k, mode), err in self.worst.items()]
             lines += [f"  float32: order {o}, input {k}, {mode:7s}: worst |error| = {err:.2e}"
                       for (o, k, mode), err in self.worst_float32.items()]
         if self.at_kinks:
-            lines += ["no derivative here (a kink or a jump); the engine's value lies between the slopes either side:"]
+            lines += ["no derivative here (a kink or a jump): the engine's value lies between the slopes either side"]
             lines += self._rows(self.at_kinks)
         if self.kinks:
             lines += ["inputs at or near a kink:"] + [f"  {k}" for k in self.kinks]
@@ -192,9 +194,11 @@ class _Run:
             self.projections(projections, rng)
 
 
-def _settle_kinks(report, eps_of):
+def _settle_kinks(report, eps_of, several):
     """Take the one-sided slopes of every failing entry; one whose disagreeing values all lie
-    between them, where they differ (a kink or a jump), moves to ``report.at_kinks``."""
+    between them, where they differ (a kink or a jump), moves to ``report.at_kinks``. With
+    ``several`` kinks in the graph, a direction may cross more than one, and a convention's value
+    need not lie between the two slopes: such an entry moves too, marked as not judged."""
     cache, still = {}, []
     for m in report.failures:
         calls, xs, u, select, tol = m.probe
@@ -206,7 +210,10 @@ def _settle_kinks(report, eps_of):
         m.left, m.right = sl.before, sl.after
         m.kinked = bool(np.all(np.isfinite([sl.left, sl.central, sl.right, sl.before, sl.after]))
                         and not sl.differentiable(t))
-        if m.kinked and all(bool(sl.between(m.values[w], t)) for w in m.wrong):
+        inside = all(bool(sl.between(m.values[w], t)) for w in m.wrong)
+        finite = all(np.isfinite(m.values[w]) for w in m.wrong)
+        if m.kinked and finite and (inside or several):
+            m.note = "" if inside else "several kinks on this direction: not judged"
             report.at_kinks.append(m)
         else:
             still.append(m)
@@ -249,19 +256,20 @@ def _check(f, inputs, eps, atol, rtol, modes, order, max_entries, projections, s
     first = _Run(f, xs, 1, "float64", **tol, modes=modes, report=report, worst=report.worst)
     first.run(max_entries, projections, rng)
     native = [a.astype(a.dtype if a.dtype == np.float32 else np.float64) for a in arrays]
-    if any(a.dtype == np.float32 for a in native):
+    float32 = any(a.dtype == np.float32 for a in native)
+    if float32:
         _Run(f, native, 1, "float32", **_FLOAT32, modes=modes, report=report,
              worst=report.worst_float32).run(max_entries, projections, rng)
-    _settle_kinks(report, eps_of)
+    rec = record_graph(f, xs)
+    report.kinks = find_kinks(rec, max(10 * eps, 2 * _FLOAT32["eps"]) if float32 else 10 * eps)
+    several = sum(k.count for k in report.kinks) > 1
+    _settle_kinks(report, eps_of, several)
     if order == 2 and not report.failures:
         for name, fn in zip("gh", _second_order_functions(f, xs, rng)):
             _Run(fn, xs, 2, "float64", **tol, modes=modes, report=report, worst=report.worst, name=name).run(
                 max_entries, projections, rng)
-        _settle_kinks(report, eps_of)
+        _settle_kinks(report, eps_of, several)
     first.calls.warn(stacklevel=4)
-    rec = record_graph(f, xs)
-    f32_kinks = any(m.dtype == "float32" for m in report.at_kinks)
-    report.kinks = find_kinks(rec, 2 * _FLOAT32["eps"] if f32_kinks else 10 * eps)
     if report.failures:
         step = tol
         if report.failures[0].dtype == "float32":
