@@ -23,11 +23,11 @@ where the tracer can see the dependence; it retraces instead):
   argument does not. Other ``.data`` reads are invisible to the tracer: a value computed from
   ``.data`` inside ``f`` (or random numbers drawn in Python, a dropout mask) becomes a constant.
 
-How tracing works (and what the engine should offer instead): while tracing, every primitive
-application is recorded (not only those with an input that requires grad), so masks, and what is
-computed from masks, from arguments that need no gradient or from closed-over tensors, are lines
-of the program rather than constants; and Tensor's value reads are watched. Both are hooks
-installed around the trace (``_tracing``), active only in the tracing thread's context. Every
+How tracing works: while tracing, every primitive application is recorded
+(``graph.record_everything``, not only those with an input that requires grad), so masks, and
+what is computed from masks, from arguments that need no gradient or from closed-over tensors,
+are lines of the program rather than constants; and Tensor's value reads are heard
+(``tensor.watch_reads``). Both hold in the tracing thread's context only. Every
 floating argument requires grad while tracing, so ``tg.grad`` inside ``f`` records its sweep
 (grad of grad compiles); a ``jit`` called inside another's trace runs inline.
 
@@ -39,25 +39,19 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import inspect
-import threading
 import warnings
 
 import numpy as np
 
-from . import primitive as _primitive_module
 from .codegen import Retrace, build
-from .graph import enable_grad, is_grad_enabled, toposort
+from .graph import enable_grad, record_everything, toposort
 from .sweeps import forward_sweep, reverse_sweep
-from .tensor import Tensor, as_array
+from .tensor import Tensor, as_array, watch_reads
 from .transforms import jvp, value_and_grad
 
 __all__ = ["jit", "Jit"]
 
 _TRACE = contextvars.ContextVar("tinygrad_cn_jit_trace", default=None)
-_READS = ("__bool__", "__float__", "__int__", "__index__", "__round__", "__format__", "item", "tolist", "numpy",
-          "__array__")
-_LOCK = threading.Lock()
-_HOOKS = {"depth": 0, "saved": {}}
 RETRACE_WARNING = 8     # retraces for one shape before a warning says the program depends on values
 
 
@@ -70,54 +64,23 @@ class _Trace:
     def watches(self, t) -> bool:
         return t.prim is not None or id(t) in self.args or t.seq < self.start
 
-
-def _record_all(prim, inputs, params, data):
-    if _TRACE.get() is None:
-        return _HOOKS["saved"]["record"](prim, inputs, params, data)
-    grad = prim.differentiable and is_grad_enabled() and any(t.requires_grad for t in inputs)
-    out = Tensor.wrap(data, grad)
-    out.prim, out.inputs, out.params = prim, inputs, params
-    return out
-
-
-def _watched(name, read):
-    def watched(self, *args, **kw):
-        value = read(self, *args, **kw)
-        trace = _TRACE.get()
-        if trace is not None and trace.watches(self):
-            trace.guards.append((self, "bool", bool(value)) if name == "__bool__" else
-                                (self, "value", np.array(self.data, copy=True)))
-        return value
-    watched.__name__ = name
-    return watched
+    def read(self, t, how, value):
+        """A value of ``t`` read into Python while tracing: the program holds only if it reads the same."""
+        if self.watches(t):
+            self.guards.append((t, "bool", bool(value)) if how == "__bool__" else
+                               (t, "value", np.array(t.data, copy=True)))
 
 
 @contextlib.contextmanager
 def _tracing(trace):
-    with _LOCK:
-        if _HOOKS["depth"] == 0:
-            saved = _HOOKS["saved"]
-            saved["record"] = _primitive_module.record
-            _primitive_module.record = _record_all
-            for name in _READS:
-                if name in Tensor.__dict__:
-                    saved[name] = Tensor.__dict__[name]
-                    setattr(Tensor, name, _watched(name, saved[name]))
-        _HOOKS["depth"] += 1
+    """Record every op (``graph.record_everything``) and hear every value read (``watch_reads``),
+    in this thread only, while ``f`` runs."""
     token = _TRACE.set(trace)
     try:
-        with enable_grad():
+        with enable_grad(), record_everything(), watch_reads(trace.read):
             yield trace
     finally:
         _TRACE.reset(token)
-        with _LOCK:
-            _HOOKS["depth"] -= 1
-            if _HOOKS["depth"] == 0:
-                saved = _HOOKS["saved"]
-                _primitive_module.record = saved.pop("record")
-                for name in _READS:
-                    if name in saved:
-                        setattr(Tensor, name, saved.pop(name))
 
 
 def _untraced(*arrays):

@@ -18,12 +18,14 @@ from .errors import AnomalyError, GraphFreedError
 from .tensor import Tensor
 
 __all__ = ["is_grad_enabled", "no_grad", "enable_grad", "grad_mode", "detect_anomaly", "anomaly_enabled",
+           "record_everything",
            "check_finite", "record", "toposort", "mark_swept", "describe", "node_names", "is_constant"]
 
 # contextvars: each thread (and each asyncio task) has its own modes; a new thread starts with
 # grad on and anomaly detection off, whatever other threads do
 _GRAD = contextvars.ContextVar("tinygrad_cn_grad_enabled", default=True)
 _ANOMALY = contextvars.ContextVar("tinygrad_cn_anomaly", default=False)
+_EVERY = contextvars.ContextVar("tinygrad_cn_record_everything", default=False)
 
 
 def is_grad_enabled() -> bool:
@@ -65,6 +67,17 @@ def detect_anomaly() -> Iterator[None]:
         _ANOMALY.reset(token)
 
 
+@contextlib.contextmanager
+def record_everything() -> Iterator[None]:
+    """Within the block (this thread only, grad mode on), every op is recorded, also those whose
+    inputs are plain values: the compiler traces a whole program this way."""
+    token = _EVERY.set(True)
+    try:
+        yield
+    finally:
+        _EVERY.reset(token)
+
+
 def check_finite(opname: str, what: str, value, inputs) -> None:
     """Under ``detect_anomaly()``: raise if ``value`` is not finite while all ``inputs`` are."""
     if np.all(np.isfinite(value)) or not all(np.all(np.isfinite(x)) for x in inputs):
@@ -76,19 +89,27 @@ def check_finite(opname: str, what: str, value, inputs) -> None:
 
 
 def record(prim, inputs: tuple, params: dict, data: np.ndarray) -> Tensor:
-    """The tensor holding ``data``, the output of ``prim`` on ``inputs``: a recorded node when grad
-    mode is on and some input requires grad, else a plain tensor. A non-differentiable primitive
-    (a comparison, a mask) is recorded too, so a recorded program stays valid for new values, but
-    its output requires no grad. Under ``detect_anomaly()`` a non-finite value from finite inputs
-    raises first."""
+    """The tensor holding ``data``, the output of ``prim`` on ``inputs``.
+
+    With grad mode on, it is a recorded node when some input requires grad or is itself recorded
+    (so what is computed from a recorded mask stays part of the program when the values change);
+    it requires grad when some input does and ``prim`` is differentiable (a comparison or a mask
+    is recorded but passes no gradient). Else it is a plain tensor. Under ``detect_anomaly()`` a
+    non-finite value from finite inputs raises first."""
     if _ANOMALY.get():
         check_finite(prim.name, "value", data, [t.data for t in inputs])
     if _GRAD.get():
+        keep, grad = _EVERY.get(), False
         for t in inputs:
             if t.requires_grad:
-                out = Tensor.wrap(data, prim.differentiable)
-                out.prim, out.inputs, out.params = prim, inputs, params
-                return out
+                keep = grad = True
+                break
+            if t.prim is not None:
+                keep = True
+        if keep:
+            out = Tensor.wrap(data, grad and prim.differentiable)
+            out.prim, out.inputs, out.params = prim, inputs, params
+            return out
     return Tensor.wrap(data)
 
 

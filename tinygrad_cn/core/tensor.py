@@ -8,13 +8,16 @@ the class by ``core.methods`` from the primitive table, so this module imports n
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import itertools
 import warnings
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-__all__ = ["Tensor", "as_array", "as_tensor"]
+__all__ = ["Tensor", "as_array", "as_tensor", "watch_reads"]
 
 _KIND_ERRORS = {
     "c": "complex numbers are not supported",
@@ -27,6 +30,26 @@ _KIND_ERRORS = {
 }
 
 _seq = itertools.count(1)   # creation order: node numbers follow it (``graph.node_names``)
+_READ_WATCH = contextvars.ContextVar("tinygrad_cn_value_reads", default=None)
+
+
+@contextlib.contextmanager
+def watch_reads(callback: Callable) -> Iterator[None]:
+    """Within the block (this thread only), ``callback(tensor, how, value)`` hears every read of a
+    tensor's values into Python: ``bool(t)``, ``float(t)``, ``t.item()``, ``t.numpy()``, ... (how
+    is the method's name). The compiler uses it to notice control flow that depends on values."""
+    token = _READ_WATCH.set(callback)
+    try:
+        yield
+    finally:
+        _READ_WATCH.reset(token)
+
+
+def _read(t, how, value):
+    watch = _READ_WATCH.get()
+    if watch is not None:
+        watch(t, how, value)
+    return value
 
 
 def as_array(data, dtype=None, who="Tensor") -> np.ndarray:
@@ -104,13 +127,13 @@ class Tensor:
     is_leaf = property(lambda self: self.prim is None)
 
     def numpy(self) -> np.ndarray:
-        return self.data
+        return _read(self, "numpy", self._data)
 
     def item(self) -> float:
-        return self.data.item()
+        return _read(self, "item", self._data.item())
 
     def tolist(self):
-        return self.data.tolist()
+        return _read(self, "tolist", self._data.tolist())
 
     def detach(self) -> Tensor:
         """The same values, cut from the graph."""
@@ -163,30 +186,30 @@ class Tensor:
         return self.data.item()
 
     def __bool__(self):
-        return bool(self.data)
+        return _read(self, "__bool__", bool(self._data))
 
     def __float__(self):
-        return float(self._one("float()"))
+        return _read(self, "__float__", float(self._one("float()")))
 
     def __int__(self):
-        return int(self._one("int()"))
+        return _read(self, "__int__", int(self._one("int()")))
 
     def __index__(self):
         if self.dtype.kind not in "iu":
             raise TypeError(f"a {self.dtype} tensor cannot be used as an index; use int(t)")
-        return int(self._one("index"))
+        return _read(self, "__index__", int(self._one("index")))
 
     def __format__(self, spec):
-        return format(self._one("format()"), spec) if spec else repr(self)
+        return _read(self, "__format__", format(self._one("format()"), spec)) if spec else repr(self)
 
     def __round__(self, ndigits=None):
-        return round(self._one("round()"), ndigits)
+        return _read(self, "__round__", round(self._one("round()"), ndigits))
 
     def __array__(self, dtype=None, copy=None):
         if copy is False and dtype is not None and np.dtype(dtype) != self.dtype:
             raise ValueError("Tensor.__array__: a copy is needed to change the dtype")
-        arr = self.data if dtype is None else self.data.astype(dtype, copy=False)
-        return arr.copy() if copy else arr
+        arr = self._data if dtype is None else self._data.astype(dtype, copy=False)
+        return _read(self, "__array__", arr.copy() if copy else arr)
 
     __hash__ = object.__hash__
 
