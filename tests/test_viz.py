@@ -284,7 +284,7 @@ def test_forward_frames_are_eqs_5_69_to_5_74():
     assert last == {"w": "∂w/∂w = 1", **dict(zip([c for c, _, _ in frames], shown))}
     assert frames[2][1]["h2"] == "∂h2/∂w = 1" and frames[2][1]["h4"] == "∂h4/∂w = ?"
     # the title: mode, step k of n, the step's equation
-    assert frames[2][2] == ["forward mode (∂·/∂w): step 3 of 6", "∂h3/∂w = ∂h3/∂h2 · ∂h2/∂w = (-1) × 1 = -1"]
+    assert frames[2][2] == ["前向模式 forward mode（∂·/∂w）：第 3 步，共 6 步", "∂h3/∂w = ∂h3/∂h2 · ∂h2/∂w = (-1) × 1 = -1"]
     assert frames[5][2][1] == "∂h6/∂w = ∂h6/∂h5 · ∂h5/∂w = (-0.25) × (-1) = 0.25"       # 5.73
     # the marked edges: the current node's op, its input with a tangent, and its result
     d = Dot(drawings[1])
@@ -310,7 +310,7 @@ def test_reverse_frames_are_eqs_5_75_to_5_79():
     assert shown["w"] == "∂f/∂w = 0.25" and shown["b"] == "∂f/∂b = 0.25"       # 5.79
     _, first, title = frames[0]
     assert first["f"] == "∂f/∂f = 1" and first["w"] == "∂f/∂w = ?" and "x" not in first
-    assert title == ["reverse mode (∂f/∂·): step 1 of 9", "∂f/∂f = 1"]
+    assert title == ["反向模式 reverse mode（∂f/∂·）：第 1 步，共 9 步", "∂f/∂f = 1"]
     assert frames[2][2][1] == "∂f/∂h5 = ∂f/∂h6 · ∂h6/∂h5 = 1 × (-0.25) = -0.25"      # 5.76
     # h4's frame: the term comes back from its consumer h5 = h4 + 1
     d = Dot(drawings[3])
@@ -507,7 +507,7 @@ def test_frames_write_numbered_svgs(tmp_path):
             "∂h6/∂w = 0.25", "∂f/∂w = 0.25"]                                       # 5.69–5.74
     for k, p in enumerate(paths):
         root, texts, _ = svg_texts(p.read_text(encoding="utf-8"))
-        assert f"forward mode (∂·/∂w): step {k + 1} of 7" in texts
+        assert f"前向模式 forward mode（∂·/∂w）：第 {k + 1} 步，共 7 步" in texts
         assert set(want[:k + 1]) <= set(texts) and not set(want[k + 1:]) & set(texts)
         current = [e for e in root.iter(SVG + "g") if "current" in e.get("class", "").split()
                    and "tensor" in e.get("class", "").split()]

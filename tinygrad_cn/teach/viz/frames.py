@@ -58,7 +58,7 @@ def step_drawings(output, *, mode="reverse", wrt=None, values=True, highlight=No
         steps = forward_steps(output, wrt)
         var, seed, colour = names[id(wrt)], {id(wrt): 1.0}, TANGENT
         label = lambda node: f"∂{node}/∂{var}"              # noqa: E731
-        head = f"forward mode (∂·/∂{var})"
+        head = f"前向模式 forward mode（∂·/∂{var}）"
     else:
         if wrt is not None:
             raise ValueError("frames: wrt is for forward mode; one reverse sweep gives ∂output/∂node "
@@ -66,7 +66,7 @@ def step_drawings(output, *, mode="reverse", wrt=None, values=True, highlight=No
         steps = reverse_steps(output)
         var, seed, colour = names[id(output)], {}, GRAD
         label = lambda node: f"∂{var}/∂{node}"              # noqa: E731
-        head = f"reverse mode (∂{var}/∂·)"
+        head = f"反向模式 reverse mode（∂{var}/∂·）"
 
     by_id = {id(t): t for t in order}
     ids = [id(s.tensor) for s in steps]
@@ -85,7 +85,7 @@ def step_drawings(output, *, mode="reverse", wrt=None, values=True, highlight=No
         else:                       # the terms come back from every consumer
             users = [t for t in order if t.prim is not None and any(x is node for x in t.inputs)]
             ops, edges = set(users), {(node, u) for u in users}
-        title = f"{head}: step {k + 1} of {len(steps)}\n{step.equation()}"
+        title = f"{head}：第 {k + 1} 步，共 {len(steps)} 步\n{step.equation()}"
         drawings.append(build(output, order, values=values, highlight=highlight, direction=d, title=title,
                               fold=False, notes=notes, current=(by_id[id(node)], ops, edges)))
     return drawings
