@@ -22,7 +22,7 @@ import keyword
 import numpy as np
 
 from . import primitives as P
-from .graph import node_names
+from .graph import node_names, toposort
 from .tensor import Tensor
 
 __all__ = ["Program", "Retrace", "build"]
@@ -58,24 +58,6 @@ def _literal(v):
         parts = [_literal(x) for x in (v.start, v.stop, v.step)]
         return None if any(p is None for p in parts) else f"slice({', '.join(parts)})"
     return None
-
-
-def _order(roots, args: dict, start: int) -> list:
-    """Post-order of everything ``roots`` depend on; arguments and tensors made before the trace
-    (``seq < start``) are leaves of the program."""
-    order, seen, stack = [], set(), [(r, False) for r in roots]
-    while stack:
-        node, done = stack.pop()
-        if done:
-            order.append(node)
-            continue
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        stack.append((node, True))
-        if node.prim is not None and id(node) not in args and node.seq >= start:
-            stack.extend((i, False) for i in node.inputs if id(i) not in seen)
-    return order
 
 
 def _value_text(t: Tensor):
@@ -188,15 +170,17 @@ def build(outputs, args, start: int, back_start: int, guards=(), derived=(), lab
     names = node_names(list(outputs) + [g[0] for g in guards] + list(args))
     if outputs[0].name is None:
         names[id(outputs[0])] = out_name
-    sub = _rewrite(_order(list(outputs) + [g[0] for g in guards], arg_ids, start),
-                   lambda n: n.prim is None or id(n) in arg_ids or n.seq < start)
+
+    def program(outs, guards):      # what the outputs and guards depend on; arguments and older tensors are leaves
+        return toposort(list(outs) + [g[0] for g in guards], stop=arg_ids, constants=True, swept_ok=True, since=start)
+    sub = _rewrite(program(outputs, guards), lambda n: n.prim is None or id(n) in arg_ids or n.seq < start)
     for old_id, new in list(sub.items()):
         names.setdefault(id(new), names.get(old_id, "?"))
     outputs = [sub.get(id(o), o) for o in outputs]
     guards = [(sub.get(id(t), t), how, v) for t, how, v in guards]
     derived = [(x, sub.get(id(c), c)) for x, c in derived]
     w = _Writer(names, label, prefix)
-    w.inputs(_order(list(outputs) + [g[0] for g in guards], arg_ids, start), args, start, guards)
+    w.inputs(program(outputs, guards), args, start, guards)
     w.lines(outputs, back_start, derived)
     return w.program(args, outputs, prefix)
 

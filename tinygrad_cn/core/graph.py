@@ -118,13 +118,14 @@ def describe(node: Tensor) -> str:
     return f"the {node.prim.name} node{name} (shape {node.shape})"
 
 
-def toposort(roots, stop=(), constants: bool = False, swept_ok: bool = False) -> list:
+def toposort(roots, stop=(), constants: bool = False, swept_ok: bool = False, since: int = 0) -> list:
     """The nodes that ``roots`` depend on, inputs before the nodes that use them.
 
     Follows inputs that require grad (and, with ``constants=True``, every input, as the renderer
     and the compiler want). Iterative: a chain of 100 000 ops is fine. Nodes whose id is in
-    ``stop`` are treated as leaves. A node that an earlier ``backward()`` swept raises
-    GraphFreedError, before anything changes, unless ``swept_ok`` (drawings and tables may look).
+    ``stop``, and nodes made before ``since`` (a ``seq``: the compiler's trace start), are treated
+    as leaves. A node that an earlier ``backward()`` swept raises GraphFreedError, before anything
+    changes, unless ``swept_ok`` (drawings and tables may look).
     """
     order, seen = [], set()
     stack = [(r, False) for r in roots]
@@ -137,7 +138,7 @@ def toposort(roots, stop=(), constants: bool = False, swept_ok: bool = False) ->
             continue
         seen.add(id(node))
         stack.append((node, True))
-        if node.prim is None or id(node) in stop:
+        if node.prim is None or id(node) in stop or node.seq < since:
             continue
         if node.swept and not swept_ok:
             raise GraphFreedError(
