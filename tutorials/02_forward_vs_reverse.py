@@ -215,7 +215,7 @@ for n_, m_, counts, times in rows:
 # 这里只断言一个**宽松**的结论：该快的那一种至少快 2 倍——宁可少断言，也不能让测试时过时不过。
 
 # %%
-for n_, m_, counts, times in rows:
+for n_, m_, counts, _ in rows:
     assert counts["forward"].forward == n_ and counts["forward"].reverse == 0
     assert counts["reverse"].reverse == m_ and counts["reverse"].forward == 0
 (_, _, _, t_many_in), (_, _, _, t_many_out) = rows[0], rows[1]

@@ -101,7 +101,7 @@ E_rec, E_lay = error(ys_rec[-1]), error(ys_lay[-1])
 
 # an independent forward pass in plain NumPy (eqs. 1 and 2, nothing from tinygrad_cn)
 y_np = [y0]
-for t in range(STEPS):
+for _ in range(STEPS):
     y_np.append(1 / (1 + np.exp(-(W0 @ y_np[-1] + b0))))
 for t in range(STEPS + 1):
     print(f"y({t})ᵀ  递归网络 {ys_rec[t].numpy().ravel()}   分层网络 {ys_lay[t].numpy().ravel()}")
@@ -172,7 +172,7 @@ for t in range(3):  # no single layer's gradient is the shared weight's gradient
 
 # %%
 hist = [y0]  # the history of output states: needed by eq. 5 in the backward pass
-for t in range(STEPS):
+for _ in range(STEPS):
     hist.append(1 / (1 + np.exp(-(W0 @ hist[-1] + b0))))
 
 dE_dy = hist[-1] - d  # eq. 4
@@ -266,7 +266,7 @@ assert w.grad.item() == w_step.total  # backward() and the step table: the same 
 
 # independent check of the three contributions by hand: delta(t) = dE/dv(t), contribution = delta(t) * y(t-1)
 yh = [1.0]
-for t in range(3):
+for _ in range(3):
     yh.append(1 / (1 + np.exp(-(0.5 * yh[-1] - 0.2))))
 dy, contrib = yh[3] - 0.0, {}
 for t in (3, 2, 1):
@@ -492,7 +492,7 @@ for n, rs in runs.items():
     print(f"{n:>2} {len(ok):>3} / {len(rs):<2} {np.median(sw):>10.0f}（{min(sw)}–{max(sw)}）"
           f"{sum(r['long_right'] for r in ok):>10} / {len(ok):<2}   {[r['seed'] for r in rs if not r['learned']]}")
 
-for n, rs in runs.items():
+for rs in runs.values():
     for r in rs:
         if r["learned"]:
             assert r["bits_right"] == 1.0  # every bit of all 64 sequences right

@@ -362,7 +362,7 @@ if plt is not None:
     ax2.set_ylabel("y = σ(ax + b)")
     ax2.set_ylim(0, 1)
     ax2.legend(loc="lower right", fontsize=8)
-    ax.set_title(L(f"曲线移到输入密度上（μ = {MU[j]:g}, σ = {SD[j]:g}）", f"the curve moves onto the density"))
+    ax.set_title(L(f"曲线移到输入密度上（μ = {MU[j]:g}, σ = {SD[j]:g}）", "the curve moves onto the density"))
 
     ax = axes[0, 1]
     x = MU[j] + SD[j] * rng_eval.standard_normal(200000)

@@ -147,7 +147,7 @@ print("层大小 x, h₂, h₁, y =", SIZES, "；单元总数 N =", net.N)
 # %%
 rng = np.random.default_rng(0)
 worst = 0.0
-for trial in range(20):
+for _ in range(20):
     s_rand = 1.5 * rng.standard_normal(net.N)
     g_engine = net.dE_ds(s_rand)
     worst = max(worst, np.abs(g_engine - (s_rand - net.R(s_rand))).max())
