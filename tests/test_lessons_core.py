@@ -1,0 +1,88 @@
+"""The numbers the core-path lessons (tutorials 01–05) quote, checked in detail: the lessons show one
+check per section; the textbook's values (NNDL 2020, §5.3–5.5) and closed forms are asserted here."""
+import re
+import runpy
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import tinygrad_cn as tg
+from tinygrad_cn.teach.checks import agrees
+from tinygrad_cn.teach.textbook import sigmoid_example
+from tinygrad_cn.teach.trace import chain, forward_steps, reverse_steps
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_lesson(name, monkeypatch, tmp_path):
+    """Run tutorials/<name> in quick mode as a script; its globals."""
+    monkeypatch.setenv("TINYGRAD_CN_QUICK", "1")
+    monkeypatch.setenv("TINYGRAD_CN_OUT", str(tmp_path))
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    return runpy.run_path(str(ROOT / "tutorials" / name), run_name="lesson")
+
+
+# ---- the one visible check -------------------------------------------------------------------
+
+def test_agrees_prints_one_line_and_raises_naming_the_quantity(capsys):
+    agrees("f", 0.5, 0.5)
+    assert capsys.readouterr().out == "✓ 与教材一致：f = 0.5\n"
+    with pytest.raises(AssertionError, match=r"∂f/∂w = 0.3, expected 0.25"):
+        agrees("∂f/∂w", 0.3, 0.25, tol=1e-3)
+
+
+# ---- tutorial 01: σ(wx + b) at x = 1, w = 0, b = 0 (NNDL eqs. 5.62–5.79) ------------------------
+
+def test_01_drawing_names_the_nodes_as_fig_5_8_and_constants_are_unnumbered():
+    g = sigmoid_example(1.0, 0.0, 0.0)
+    names = re.findall(r'tooltip="([^:]*):', tg.draw(g.f).source)
+    tensors = [n for n in names if n in {"x", "w", "b", "h1", "h2", "h3", "h4", "h5", "h6", "f", "1"}]
+    assert sorted(tensors) == sorted(["x", "w", "b", "h1", "h2", "h3", "h4", "h5", "h6", "f", "1", "1"])
+    assert not any(re.fullmatch(r"v\d+", n) for n in names)
+
+
+def test_01_chain_forward_and_reverse_tables_are_the_books():
+    g = sigmoid_example(1.0, 0.0, 0.0)
+    (path,) = chain(g.f, g.w)
+    assert [(n, i) for n, i, _ in path] == [("f", "h6"), ("h6", "h5"), ("h5", "h4"), ("h4", "h3"),
+                                           ("h3", "h2"), ("h2", "h1"), ("h1", "w")]
+    assert [d for _, _, d in path] == [1.0, -0.25, 1.0, 1.0, -1.0, 1.0, 1.0]          # eq. 5.67
+    fwd = {s.node: s.total for s in forward_steps(g.f, g.w)}
+    assert fwd == {"h1": 1.0, "h2": 1.0, "h3": -1.0, "h4": -1.0, "h5": -1.0, "h6": 0.25, "f": 0.25}  # 5.69–5.74
+    rev = {s.node: s.total for s in reverse_steps(g.f)}
+    order = [s.node for s in reverse_steps(g.f)]
+    assert order[:7] == ["f", "h6", "h5", "h4", "h3", "h2", "h1"] and set(order[7:]) == {"w", "b"}
+    assert rev == {"f": 1.0, "h6": 1.0, "h5": -0.25, "h4": -0.25, "h3": -0.25, "h2": 0.25, "h1": 0.25,
+                   "w": 0.25, "b": 0.25}                                              # 5.75–5.79
+
+
+def test_01_finite_differences_at_z0_are_within_round_off():
+    def f_of(w, b):
+        return sigmoid_example(1.0, w, b).f
+    eps = np.finfo(float).eps
+    cw, _ = tg.numerical_grad(f_of, 0.0, 0.0)
+    fw, _ = tg.numerical_grad(f_of, 0.0, 0.0, method="forward")
+    assert 0 < abs(float(cw) - 0.25) <= eps / 1e-6          # round-off ε·|f|/Δx with |f| = 0.5, ×2 margin
+    assert 0 < abs(float(fw) - 0.25) <= 2 * eps / 1e-8
+
+
+def test_01_engine_matches_the_closed_form_at_random_points():
+    rng = np.random.default_rng(1)
+    points = rng.uniform(-2.0, 2.0, size=(20, 3)) * [1.0, 4.0, 1.0]
+    assert np.abs(points[:, 0] * points[:, 1] + points[:, 2]).max() > 5   # saturated points included
+    for x, w, b in points:
+        e = sigmoid_example(x, w, b)
+        fwd = forward_steps(e.f, e.w)[-1].total
+        e.f.backward()
+        s = 1 / (1 + np.exp(-(w * x + b)))
+        assert abs(e.w.grad.item() - s * (1 - s) * x) < 1e-15 and abs(fwd - s * (1 - s) * x) < 1e-15
+        assert abs(e.b.grad.item() - s * (1 - s)) < 1e-15
+
+
+def test_01_runs_and_its_prediction_and_second_derivative_are_right(monkeypatch, tmp_path):
+    ns = run_lesson("01_sigmoid_wx_b.py", monkeypatch, tmp_path)
+    assert ns["answer"] == 0.5                                 # ∂f/∂w at x = 2, w = b = 0: σ′(0)·2
+    s = 1 / (1 + np.exp(-2.0))
+    assert abs(ns["e"].w.grad.item() - s * (1 - s) * (1 - 2 * s)) < 1e-15   # ∂²f/∂w² at z = 2
+    assert {p.name for p in tmp_path.iterdir()} >= {"01_fig5_8.svg", "01_after_backward.svg"}
