@@ -86,3 +86,41 @@ def test_01_runs_and_its_prediction_and_second_derivative_are_right(monkeypatch,
     s = 1 / (1 + np.exp(-2.0))
     assert abs(ns["e"].w.grad.item() - s * (1 - s) * (1 - 2 * s)) < 1e-15   # ∂²f/∂w² at z = 2
     assert {p.name for p in tmp_path.iterdir()} >= {"01_fig5_8.svg", "01_after_backward.svg"}
+
+
+# ---- tutorial 04: algorithm 5.1 by hand against the engine ---------------------------------------
+
+def test_04_runs_and_every_hand_result_is_the_engines(monkeypatch, tmp_path):
+    ns = run_lesson("04_backprop_by_hand.py", monkeypatch, tmp_path)
+    L, N, linears, z_t = ns["L"], ns["N"], ns["linears"], ns["z_t"]
+    delta, dW, db = ns["delta"], ns["dW"], ns["db"]
+    for l in range(1, L + 1):                                       # the batch: δ rows, 1/N means
+        assert np.abs(N * z_t[l].grad.data - delta[l]).max() < 1e-12
+        assert np.abs(linears[l - 1].weight.grad.data - dW[l]).max() < 1e-12
+        assert np.abs(linears[l - 1].bias.grad.data - db[l]).max() < 1e-12
+    assert np.abs(delta[L].sum(axis=1)).max() < 1e-15              # ŷ − y sums to 0 per sample
+    table, d_s = ns["table"], ns["d_s"]                             # the 1-1-1-1 network
+    a_s = ns["a_s"]
+    for l in (1, 2, 3):
+        assert abs(table[f"w{l}"] - d_s[l] * a_s[l - 1]) < 1e-15 and abs(table[f"b{l}"] - d_s[l]) < 1e-15
+    assert ns["answer"] == "变大"
+    # the numbers §4 quotes (rounded as printed): 0.72 → 0.19 with the book's weights, 1.00 → 5.62 with W⁽³⁾ × 20
+    assert (round(np.abs(delta[3]).max(), 2), round(np.abs(delta[2]).max(), 2)) == (0.72, 0.19)
+    assert (round(ns["big3"], 2), round(ns["big2"], 2)) == (1.0, 5.62)
+
+
+def test_04_squared_error_changes_only_the_starting_delta():
+    from tinygrad_cn import nn
+    from tinygrad_cn.nn import functional as F
+    from tinygrad_cn.teach.layerwise import engine_forward
+    rng = np.random.default_rng(0)
+    net = nn.MLP([4, 5, 3, 2], activation="logistic", output_activation="logistic", rng=0)
+    X, Y = rng.standard_normal((6, 4)), np.eye(2)[rng.integers(0, 2, 6)]
+    out, z, a = engine_forward(X, net)
+    F.squared_error(out, Y).backward()
+    W = [None] + [m.weight.data for m in net if isinstance(m, nn.Linear)]
+    aL = out.data
+    d = aL * (1 - aL) * (aL - Y)                                    # δ⁽ᴸ⁾ for ½‖y − a‖², RHW 1986 eq. (3)
+    assert np.abs(6 * z[3].grad.data - d).max() < 1e-12
+    d2 = a[2].data * (1 - a[2].data) * (d @ W[3])                   # (5.49) unchanged
+    assert np.abs(6 * z[2].grad.data - d2).max() < 1e-12
