@@ -124,3 +124,41 @@ def test_04_squared_error_changes_only_the_starting_delta():
     assert np.abs(6 * z[3].grad.data - d).max() < 1e-12
     d2 = a[2].data * (1 - a[2].data) * (d @ W[3])                   # (5.49) unchanged
     assert np.abs(6 * z[2].grad.data - d2).max() < 1e-12
+
+
+# ---- tutorial 02: a column per forward sweep, a row per reverse sweep (NNDL §5.4, end) ------------
+
+def test_02_runs_and_counts_n_forward_and_m_reverse_sweeps(monkeypatch, tmp_path):
+    ns = run_lesson("02_forward_vs_reverse.py", monkeypatch, tmp_path)
+    assert ns["answer"] == "200"
+    assert ns["sweeps"] == {(200, 2): (200, 2), (2, 200): (2, 200), (20, 20): (20, 20)}
+    c_grad, c_jac = ns["c_grad"], ns["c_jac"]
+    assert (c_grad.forward, c_grad.reverse) == (0, 1) and (c_jac.forward, c_jac.reverse) == (161, 0)
+    assert np.allclose(ns["g_fwd"].numpy(), ns["backprop_by_hand"](ns["theta0"]), atol=1e-12)
+    held = ns["held"]
+    assert held[4] >= 2 * 4 * ns["ACT"] * 0.99            # z = hW and tanh(z) of every layer are kept
+    assert 3.6 < held[16] / held[4] < 4.4
+
+
+def test_02_jvp_and_vjp_of_any_direction_take_one_sweep():
+    rng = np.random.default_rng(0)
+    A = rng.standard_normal((3, 4))
+    x0, v, u = rng.standard_normal(4), rng.standard_normal(4), rng.standard_normal(3)
+    J = (1 - np.tanh(A @ x0) ** 2)[:, None] * A
+
+    def f(x):
+        return tg.tanh(tg.Tensor(A) @ x)
+    _, vjp_fn = tg.vjp(f, x0)
+    with tg.count_sweeps() as c:
+        _, Jv = tg.jvp(f, (x0,), (v,))
+        (uJ,) = vjp_fn(u)
+    assert (c.forward, c.reverse) == (1, 1)
+    assert np.allclose(Jv.numpy(), J @ v, atol=1e-12) and np.allclose(uJ.numpy(), u @ J, atol=1e-12)
+
+
+def test_measure_rejects_no_repeats_and_reports_memory_held():
+    from tinygrad_cn.teach.measure import median_time, memory_held
+    with pytest.raises(ValueError, match="median_time: repeats"):
+        median_time(print, repeats=0)
+    held, peak = memory_held(np.zeros, 10_000)
+    assert held >= 80_000 and peak >= held
