@@ -162,3 +162,34 @@ def test_measure_rejects_no_repeats_and_reports_memory_held():
         median_time(print, repeats=0)
     held, peak = memory_held(np.zeros, 10_000)
     assert held >= 80_000 and peak >= held
+
+
+# ---- tutorial 03: numerical, symbolic, automatic (NNDL eqs. 5.58–5.61, fig. 5.7) ----------------
+
+def test_03_runs_and_its_measurements_match_the_error_analysis(monkeypatch, tmp_path):
+    with pytest.warns(UserWarning, match="check_grad: all agree .* except where there is no derivative"):
+        ns = run_lesson("03_numerical_symbolic_automatic.py", monkeypatch, tmp_path)   # relu at 0
+    eps = np.finfo(float).eps
+    fwd, cen = ns["fwd"], ns["cen"]
+    assert np.sqrt(eps) / 30 < fwd["best_dx"] < np.sqrt(eps) * 30       # best Δx near √ε
+    assert np.cbrt(eps) / 30 < cen["best_dx"] < np.cbrt(eps) * 30       # ... and ∛ε
+    assert -1.5 < fwd["k_round"] < -0.5 and -1.5 < cen["k_round"] < -0.5  # round-off ∝ 1/Δx
+    assert cen["best_err"] < fwd["best_err"] / 100 and cen["best_err"] > 1e-13
+    assert ns["answer"] == "规则A" and ns["failed"].culprit.node == "v2 = a_sin_a_wrong(v1)"
+    net, lm = ns["net"], ns["lm"]
+    assert all(net[k][0] == 3 * k + 1 for k in net)                      # the formula: 3k + 1 nodes
+    assert 70_000 < net[32][2] < 80_000 and net[32][4] < 300             # "七万多个结点 … 不到 300 个"
+    assert net[32][1] / net[16][1] > 3.5 and net[32][2] / net[16][2] > 7  # ∝ k², ∝ k³
+    assert all(2 < net[k][4] / net[k][3] < 3 for k in net)               # a constant ratio, tending to 3
+    assert lm[20][1] > 10**8 and 150 < lm[20][4] < 250                   # "一亿多 … 两百来个"
+    assert all(lm[k][2] <= 8 * k for k in lm)                            # shared: about 8k
+    assert ns["fd_calls"] == 2 * 200 + 1
+    assert ns["worst"]["中心差分"] > 1000 * ns["worst"]["自动微分"]
+    at_zero = ns["at_zero"]
+    assert at_zero.values["reverse"] == 0 and np.isclose(at_zero.central, 0.5)
+
+
+def test_error_curve_refuses_arrays_of_different_lengths():
+    from tinygrad_cn.teach.error_curves import error_curve
+    with pytest.raises(ValueError, match="error_curve: dxs and err"):
+        error_curve(np.ones(3), np.ones(4))
