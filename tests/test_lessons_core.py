@@ -193,3 +193,52 @@ def test_error_curve_refuses_arrays_of_different_lengths():
     from tinygrad_cn.teach.error_curves import error_curve
     with pytest.raises(ValueError, match="error_curve: dxs and err"):
         error_curve(np.ones(3), np.ones(4))
+
+
+# ---- tutorial 05: activations (table 5.1), vanishing gradients (5.80–5.82), Xavier (5.90–5.101) ----
+
+def test_05_engine_derivatives_are_table_5_1_with_the_conventions_at_kinks():
+    from tinygrad_cn.nn import functional as F
+    xs = np.arange(-500, 501) / 100.0
+    i0 = 500
+
+    def d(f):
+        return tg.grad(lambda t: f(t).sum())(xs).numpy()
+    sig, th = 1 / (1 + np.exp(-xs)), np.tanh(xs)
+    pos, inner2, inner1 = xs > 0, np.abs(xs) < 2, np.abs(xs) < 1
+    dl, dt = d(F.logistic), d(F.tanh)
+    assert np.abs(dl - sig * (1 - sig)).max() < 1e-15 and np.abs(dt - (1 - th**2)).max() < 1e-15
+    assert np.abs(d(F.softplus) - sig).max() < 1e-15
+    assert dl[i0] == 0.25 == dl.max() and dt[i0] == 1.0 == dt.max()                     # 5.81, 5.82
+    assert np.abs(F.tanh(tg.Tensor(xs)).numpy() - (2 / (1 + np.exp(-2 * xs)) - 1)).max() < 1e-15  # 5.6
+    dr, dleak = d(F.relu), d(lambda x: F.leaky_relu(x, 0.01))
+    assert dr[i0] == 0.0 and np.all(dr[pos] == 1) and np.all(dr[xs < 0] == 0)          # relu′(0) = 0
+    assert np.all(dleak[pos] == 1) and np.all(dleak[~pos] == 0.01)                      # 5.18
+    dhl, dht = d(F.hard_logistic), d(F.hard_tanh)
+    assert np.all(dhl[inner2] == 0.25) and np.all(dhl[~inner2] == 0)                    # 5.11
+    assert np.all(dht[inner1] == 1.0) and np.all(dht[~inner1] == 0)
+    de, ds = d(F.elu), d(F.swish)
+    assert np.all(de[pos] == 1) and np.abs(de[~pos] - np.exp(xs[~pos])).max() < 1e-15
+    assert ds[i0] == 0.5 and np.abs(ds - (sig + xs * sig * (1 - sig))).max() < 1e-15
+
+
+def test_05_runs_and_the_qualitative_findings_hold_for_every_seed(monkeypatch, tmp_path):
+    ns = run_lesson("05_activations_vanishing_gradients.py", monkeypatch, tmp_path)
+    assert ns["answer"] == "更小"
+    rW, rd, runs = ns["ratio_W"], ns["ratio_d"], ns["runs"]
+    sat = {key: np.array([r[2] for r in v]) for key, v in runs.items()}
+    assert np.all(rW[("logistic", "朴素")] < 1e-3) and np.all(rd[("logistic", "朴素")] < 0.2**9)
+    assert np.all(rW[("logistic", "默认")] / rW[("logistic", "对照")] > 100) and np.all(rW[("logistic", "默认")] < 0.1)
+    assert np.all((rd[("tanh", "默认")] > 0.1) & (rd[("tanh", "默认")] < 10)) and np.all(rW[("tanh", "对照")] > 3)
+    assert np.all(sat[("tanh", "默认")] < 0.05) and np.all(sat[("tanh", "对照")] > 0.5)
+    assert np.all((sat[("logistic", "默认")] > 0.05) & (sat[("logistic", "默认")] < 0.4))
+    assert np.all((rd[("relu", "默认")] > 0.1) & (rd[("relu", "默认")] < 10)) and np.all(rd[("relu", "对照")] < 0.2)
+    for act in ("tanh", "relu"):                      # small init, zero-centred units: δ vanishes, ∂R/∂W stays level
+        assert np.all(rd[(act, "朴素")] < 0.2) and np.all((rW[(act, "朴素")] > 0.2) & (rW[(act, "朴素")] < 5))
+
+
+def test_05_xavier_draws_uniform_weights_with_variance_r2_over_3():
+    from tinygrad_cn.nn import init
+    r = 4 * np.sqrt(6 / 128)                                                            # 5.101 with gain 4
+    w = init.xavier_uniform((64, 64), activation="logistic", rng=0)
+    assert 0.99 * r < np.abs(w).max() <= r and abs(w.var() / (r * r / 3) - 1) < 0.05   # 5.100
