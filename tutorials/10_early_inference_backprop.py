@@ -750,7 +750,7 @@ if not QUICK:                                                 # the ranges quote
 # | 现象 | 数学 | 本文量到的（全量运行） |
 # |---|---|---|
 # | 引擎的 ∂E/∂s = s − R(s) | 对称 W，½ + ½ = 1 | 差 < 10⁻¹² |
-# | 第 k 层第一次变化 | 第 k+1 步，−ε^{k+1} ∂C/∂h_k（分层前馈网络） | cos − 1 与长度比 − 1 都是 O(ε) |
+# | 第 k 层第一次变化 | 第 k+1 步，−ε^{k+1} ∂C/∂h_k（分层前馈网络） | 1 − cos 是 O(ε²)，长度比 − 1 是 O(ε) |
 # | ε 的幂次 | 斜率 k+1 | 见第 4 节 |
 # | 晚期 | s^β − ŝ ≈ −βH⁻¹∂C/∂s（不动点梯度） | cos → 1 |
 # | ΔW ∝ ṡᵢρ(sⱼ) | 比梯度少一个 ρ′(sᵢ) | 余弦与 cos(δ, δ⊙ρ′) 吻合 |
@@ -766,7 +766,8 @@ if not QUICK:                                                 # the ranges quote
 # 2. 把 ρ 换成硬 sigmoid clip(s, 0, 1)。不动点上有些单元会停在 s = 0 的折点上，ρ′ 取什么值？
 #    第 1 节的 1e-12 检查还成立吗？第 3 节的余弦呢？
 # 3. 加一层隐藏层 h₃（`SIZES = [5, 8, 8, 8, 3]`），验证 h₃ 的第一次变化在第 4 步、∝ ε⁴。
-# 4. Bengio 等 2015（*Towards biologically plausible deep learning*）提出用差分目标传播（difference target propagation）
-#    训练深层网络，各层只用局部的重建误差。仿照第 7 节，在一个小网络上实现它，并在训练中记录它的更新与真梯度的夹角
+# 4. 差分目标传播（difference target propagation；Lee、Zhang、Fischer 与 Bengio 2015，ECML PKDD，见
+#    [文献](../docs/references.md)；Bengio 等 2015 的 *Towards biologically plausible deep learning* 用它）训练深层网络，
+#    各层只用局部的重建误差。仿照第 7 节，在一个小网络上实现它，并在训练中记录它的更新与真梯度的夹角
 #    （教程 11 做了一个版本，可以对照）。
 # 5. 第 7 节 XOR 训练的尖峰：把每一步的更新裁剪到长度不超过 0.2，或者把 η 减到 0.2，尖峰还有吗？学会 XOR 要多少轮？
