@@ -26,9 +26,10 @@
 #    输出单元的不动点、α 的尺度不变性、1/α 项、学习率的量级；
 # 6. 一个能收敛到低误差的修正 (a″)，以及它和反向传播比谁赢、赢多少、在哪个任务上。
 #
-# 本文件可以直接 `python tutorials/09_infomax_joint_learning.py` 运行（完整实验，约 6 分钟），
+# 本文件可以直接 `python tutorials/09_infomax_joint_learning.py` 运行（完整实验；CPU 时间约 12 分钟，
+# 在与别人共用、负载很重的两核机器上量得墙钟时间 36 分钟），
 # 也可以用 `python -m tinygrad_cn.tutorial tutorials/09_infomax_joint_learning.py` 逐格执行。
-# 设环境变量 `TINYGRAD_CN_QUICK=1` 只跑缩小的版本（测试用，一分钟以内）；正文里的数字来自完整运行。
+# 设环境变量 `TINYGRAD_CN_QUICK=1` 只跑缩小的版本（测试用，CPU 时间约一分半钟）；正文里的数字来自完整运行。
 # 每一个数字都有 `assert` 检查；画图需要可选的 matplotlib，没有装也能跑完（只是不画图）。
 
 # %%
