@@ -34,9 +34,9 @@
 #
 # ## 运行
 #
-#     python tutorials/11_target_propagation.py                     # 全量（约 1.5 分钟，单线程）
+#     python tutorials/11_target_propagation.py                     # 全量（CPU 时间约 3 分钟，单线程）
 #     python -m tinygrad_cn.tutorial tutorials/11_target_propagation.py   # 逐格执行
-#     TINYGRAD_CN_QUICK=1 python tutorials/11_target_propagation.py  # 短版（测试用，约 7 秒）
+#     TINYGRAD_CN_QUICK=1 python tutorials/11_target_propagation.py  # 短版（测试用，约 20 秒）
 #
 # 短版只缩短第 4–6 节的训练（种子少、步数少），断言相应放宽但仍然有意义；文中的数字都来自全量运行，并在全量模式下断言。
 
