@@ -523,6 +523,8 @@ STEPS = 1000 if QUICK else 5000
 LR_W = (1.0, 3.0) if QUICK else (0.3, 1.0, 3.0)
 LR_I = 0.01
 LOG_EVERY = 20 if QUICK else 50
+FULL_RUN_NOTE = ("（快速运行：3 个种子、1000 步，上面印出的数和下面正文不同；正文引用的是完整运行，"
+                 "10 个种子、5000 步）")
 
 
 def train(method, task, seeds=SEEDS, steps=STEPS, lr_w=1.0, lr_i=LR_I, anneal=False, log_every=LOG_EVERY):
@@ -648,6 +650,8 @@ if not QUICK:
     assert abs((FIN["saturating", "a'"] < FIN["saturating", "b"]).sum() - 8) <= 1 and (FIN["saturating", "a'"] < FIN["saturating", "c"]).all()
     assert max(EARLY["saturating", "a"], EARLY["saturating", "a'"]) < 0.75 * EARLY["saturating", "b"]
     assert max(EARLY["saturating", "a"], EARLY["saturating", "a'"]) < EARLY["saturating", "c"]
+if QUICK:
+    print(FULL_RUN_NOTE)
 
 # %% [markdown]
 # 完整运行（10 个种子、5000 步）的结果，没有一次发散：
@@ -763,6 +767,8 @@ if not QUICK:
     assert DIAG["moons"]["drift"] < 2e-4 and max(d["y_mean"] for d in DIAG.values()) < 0.006
     assert LR_I / min(d["alpha_min"] for d in DIAG.values()) < 0.07
     assert abs(DIAG["saturating"]["prod"][1] / DIAG["saturating"]["prod"][0] - 1) < 0.05
+if QUICK:
+    print(FULL_RUN_NOTE)
 
 # %% [markdown]
 # 量出来的结论（完整运行）：
@@ -779,9 +785,10 @@ if not QUICK:
 # 4. **尺度不变性抵消了权重。** moons 上 ‖Wᵒ‖ 从 5.2 涨到 14.3，α_o 从 1 降到 0.16，乘积 α_o‖Wᵒ‖ 反而从 5.2 降到 2.3；
 #    饱和任务上 ‖Wᵒ‖ 5.2 → 7.6，α_o 1 → 0.71，乘积几乎不变（5.2 → 5.3）。权重把 v 拉开多少，α_o 就缩回多少。
 # 5. **不是学习率的量级问题**：η_I 缩小 10 倍（0.001），5000 步后误差几乎一样（0.0448、0.0480，差 < 5%）——
-#    地板是平衡点的性质，不是步长的性质。**1/α 项**在 η_I = 0.01 时无害（α 最小 0.15，一步最多改 η_I/α < 0.07）；
-#    η_I 放大到 0.1 时 α_o 被压到 0.03，此时一步的改变 η_I/α_o > 3，比 α_o 本身大两个数量级，
-#    结果更差、更散（0.054 ± 0.020、0.054 ± 0.012），饱和任务上 10 次里有 1 次发散。
+#    地板是平衡点的性质，不是步长的性质。**1/α 项**在 η_I = 0.01 时无害（α 最小 0.15，单是 1/α 这一项一步最多
+#    贡献 η_I/α < 0.07；在不动点附近它的期望正好被另一项 u(1 − 2a)（输出单元是 v(1 − 2y)，公式 3.9、3.10）抵消，
+#    实际的一步更小）；η_I 放大到 0.1 时 α_o 被压到 0.03，单是 1/α 一项一步就贡献 η_I/α_o > 3，比 α_o 本身大两个数量级——
+#    两项在不动点附近仍大体抵消，但它们的差随批涨落，也按 η_I 放大。结果更差、更散（0.054 ± 0.020、0.054 ± 0.012），饱和任务上 10 次里有 1 次发散。
 #
 # 所以论文作者看到的"没有良好的收敛结果"，最可能的原因不是代码写错了：**对输出单元做信息最大化，和"输出等于 0/1 的目标"
 # 本身矛盾**——前者要 y 铺满 (0, 1)，后者要 y 挤到两端；再加上 α 的尺度不变性，权重怎么变都赢不了。
@@ -834,6 +841,8 @@ if plt is not None:
     fig41({task: [((METHOD_NAMES[m], METHOD_NAMES_EN[m], "-"), BEST[task, m]) for m in METHODS] +
            [(("(a″) 只在隐藏层、η_I 退火", "(a'') hidden only, annealed", "--"), FIX[task])] for task in TASKS},
           "09_fig41_with_fix")
+if QUICK:
+    print(FULL_RUN_NOTE)
 
 # %% [markdown]
 # 先看 (a) 退火：moons 上 0.0440，和不退火的 0.0443 几乎一样，α_o 结束时 0.16——η_I 还大的前段早已把 α_o 压到了底；
@@ -863,7 +872,7 @@ print(f"整个教程用时 {time.perf_counter() - T_START:.0f} s")
 #   单个 logistic 单元对高斯输入的不动点是 a* = 1.7488/σ、b* = −a*μ，输出接近均匀分布。
 # - 论文的联合学习 (a) 并不发散，它收敛到 e ≈ 1/24 附近的一个平衡点：输出单元的信息最大化要 y 铺满 (0, 1)，
 #   目标却是 0/1；α_o 随 ‖Wᵒ‖ 反向缩放，权重赢不了。输出单元上两个方向的夹角余弦在每个种子上都是负的。
-#   缩小 η_I 不改变这个地板；放大 η_I 时 1/α 项让 α_o 的步长失控。
+#   缩小 η_I 不改变这个地板；放大 η_I 时结果更差、更散（α_o 被压得很小，1/α 一项和它的对手项之差的涨落随 η_I 放大）。
 # - 去掉输出单元的信息最大化、并把 η_I 退火到 0 的 (a″)：饱和任务上比反向传播好几个百分点，
 #   普通任务上仍比反向传播差一个数量级以上。
 #
