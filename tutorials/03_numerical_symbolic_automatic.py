@@ -80,7 +80,7 @@ if plt is not None:
 # ## 2. 符号微分：对公式按规则变换
 #
 # 符号计算的输入和输出都是表达式，计算就是反复套用规则。`tinygrad_cn.teach.symbolic` 把记录下来的计算图写成
-# 一棵表达式树：`expression` 打印，`simplify` 展开、合并同类项，`derivative` 按求导法则求导，`size` 数结点。
+# 一棵表达式树：`expression` 打印，`simplify` 展开、合并同类项，`derivative` 按求导法则求导，`size` 数节点。
 # 先重做教材的 (5.60)–(5.61)，再对 σ(wx + b)（公式 5.63）求 ∂f/∂w：
 
 # %%
@@ -95,10 +95,10 @@ agrees("符号导数在 x = 1, w = 0, b = 0 的值（公式 5.68）", symbolic.e
 # %% [markdown]
 # 导数里 exp(−(w*x + b)) 出现了**两次**：符号微分的结果是一棵**树**，同一个子表达式每用一次就抄一遍。
 # 计算图里 h4 = exp(h3) 只算一次，exp 的求导规则 (eᵘ)′ = eᵘ 直接再用它。函数一深，这就成了
-# **表达式膨胀**（expression swell）。k 层、每层一个神经元的网络 f = σ(w_k·σ(… σ(w_1·x) …))：公式只有 3k + 1 个结点，
-# 而 ∂f/∂w_1 是 k 个 σ′ 的连乘，σ′(u) = σ(u)(1 − σ(u)) 又把 u（下面的所有层）写两遍。数结点：
+# **表达式膨胀**（expression swell）。k 层、每层一个神经元的网络 f = σ(w_k·σ(… σ(w_1·x) …))：公式只有 3k + 1 个节点，
+# 而 ∂f/∂w_1 是 k 个 σ′ 的连乘，σ′(u) = σ(u)(1 − σ(u)) 又把 u（下面的所有层）写两遍。数节点：
 # 符号微分的 ∂f/∂w_1 和全部 k 个偏导数；自动微分用 `backward(create_graph=True)` 把反向扫描也记录成图，
-# 数“算出 f 和全部梯度”一共的结点（`graph_size`，每个值只算一次）。
+# 数“算出 f 和全部梯度”一共的节点（`graph_size`，每个值只算一次）。
 
 # %%
 def network(k):
@@ -120,11 +120,11 @@ for k in KS:
     net[k] = (symbolic.size(f_k), symbolic.size(derivs[0]), sum(map(symbolic.size, derivs)), graph_f,
               symbolic.graph_size(*[w.grad for w in ws]))
     print(table_row((k, *net[k]), COLS))
-agrees("计算图每层的结点数（f 与全部梯度）", (net[32][4] - net[16][4]) / 16, 9)
+agrees("计算图每层的节点数（f 与全部梯度）", (net[32][4] - net[16][4]) / 16, 9)
 
 # %% [markdown]
-# 计算图每层固定 3 个结点（w_i、乘法、σ），连同反向扫描每层 9 个：**线性**增长。单个符号导数约 ∝ k²，
-# k 个加起来约 ∝ k³：k = 32 时是七万多个结点，而计算图不到 300 个。
+# 计算图每层固定 3 个节点（w_i、乘法、σ），连同反向扫描每层 9 个：**线性**增长。单个符号导数约 ∝ k²，
+# k 个加起来约 ∝ k³：k = 32 时是七万多个节点，而计算图不到 300 个。
 #
 # 程序还可以把一个中间结果存起来用好几次，公式却只能抄好几遍。Baydin 等（JMLR 2018）的例子：logistic 映射
 # l₁ = x，l_{n+1} = 4 l_n (1 − l_n)，每一步 l_n 用两次，公式每一步长一倍。`size(…, distinct=True)` 数**不同的**
@@ -150,13 +150,13 @@ for k in LK:
     lm[k] = (symbolic.size(l_k), symbolic.size(d), symbolic.size(d, distinct=True), graph_f,
              symbolic.graph_size(x.grad))
     print(table_row((k, *lm[k]), COLS))
-agrees("k = 20 时符号导数超过一亿个结点，计算图（连同梯度）不到 250 个", lm[20][1] > 10**8 > 250 > lm[20][4], True,
+agrees("k = 20 时符号导数超过一亿个节点，计算图（连同梯度）不到 250 个", lm[20][1] > 10**8 > 250 > lm[20][4], True,
        source="与表一致")
 if plt is not None:
     plot_expression_swell(plt, net, lm, "03_expression_swell")
 
 # %% [markdown]
-# k = 20 时导数的公式有一亿多个结点，而程序的计算图（连同反向扫描）只有两百来个。合并相同子式后只剩约 8k 个——
+# k = 20 时导数的公式有一亿多个节点，而程序的计算图（连同反向扫描）只有两百来个。合并相同子式后只剩约 8k 个——
 # 膨胀几乎全是**重复**。把重复的子表达式存起来只算一次、直接代入数值，正是自动微分做的事。
 # 教材提到的 Theano、TensorFlow 1.x 的“符号微分”操作的其实也是计算图（中间结果共享），所以没有这种按树展开的膨胀。
 #

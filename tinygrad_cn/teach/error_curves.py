@@ -76,7 +76,7 @@ def plot_expression_swell(plt, net, lm, name):
     a2.set_title(L("logistic 映射（纵轴对数坐标）", "logistic map (log y)"))
     for ax in (a1, a2):
         ax.set_xlabel(L("层数 / 迭代步数 k", "layers / iterations k"))
-        ax.set_ylabel(L("结点数", "number of nodes"))
+        ax.set_ylabel(L("节点数", "number of nodes"))
         ax.grid(True, which="major", alpha=0.3)
         ax.legend(fontsize=8)
     fig.suptitle(L("表达式膨胀：符号导数（树）与计算图（共享中间结果）", "expression swell"))
