@@ -130,7 +130,7 @@ def test_04_squared_error_changes_only_the_starting_delta():
 
 def test_02_runs_and_counts_n_forward_and_m_reverse_sweeps(monkeypatch, tmp_path):
     ns = run_lesson("02_forward_vs_reverse.py", monkeypatch, tmp_path)
-    assert ns["answer"] == "200"
+    assert ns["answer"] == "200遍"
     assert ns["sweeps"] == {(200, 2): (200, 2), (2, 200): (2, 200), (20, 20): (20, 20)}
     c_grad, c_jac = ns["c_grad"], ns["c_jac"]
     assert (c_grad.forward, c_grad.reverse) == (0, 1) and (c_jac.forward, c_jac.reverse) == (161, 0)

@@ -94,11 +94,11 @@ def two_layer(n, m, hidden=32):
 
 nets = {shape: (two_layer(*shape), rng.standard_normal(shape[0])) for shape in [(200, 2), (2, 200), (20, 20)]}
 
-# %% [predict] choices=1|2|200|400
+# %% [predict] choices=1遍|2遍|200遍|400遍
 # 先想一想：n = 2 个输入、m = 200 个输出时，用反向模式算出整个 J 要几遍反向扫描？
 with tg.count_sweeps() as c:
     tg.jacobian(nets[(2, 200)][0], nets[(2, 200)][1], mode="reverse")
-answer = str(c.reverse)
+answer = f"{c.reverse}遍"
 
 # %% [markdown]
 # 反向模式一遍只得到一行，m = 200 行就要 200 遍；前向模式只要 n = 2 遍。下表每种形状都数遍数，

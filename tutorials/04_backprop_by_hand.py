@@ -173,7 +173,7 @@ big3, big2 = np.abs(delta20[3]).max(), np.abs(delta20[2]).max()
 answer = "变大" if big2 > big3 else "变小"
 
 # %% [markdown]
-# 乘 (W⁽³⁾)ᵀ 把误差放大了 20 倍，σ′ ≤ 1/4 只收回了一部分：
+# (W⁽³⁾)ᵀ 大了 20 倍，乘上它放大的误差，σ′ ≤ 1/4 只收回了一部分：
 
 # %%
 print(f"W⁽³⁾ × 20：max|δ⁽³⁾| = {big3:.2f}，max|δ⁽²⁾| = {big2:.2f}")
