@@ -73,7 +73,7 @@ def test_printing_is_python_with_minimal_parentheses():
         -(X ** 2): "-x**2",
         X ** -1.0: "x**(-1)",
         X * -Y: "x*(-y)",
-        -(-X): "-(-x)",
+        -(-X): "-(-x)",  # noqa: B002  (a double negation, written out on purpose)
         X + 0.5: "x + 0.5",
     }
     for e, text in cases.items():

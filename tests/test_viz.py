@@ -284,7 +284,8 @@ def test_forward_frames_are_eqs_5_69_to_5_74():
     assert last == {"w": "∂w/∂w = 1", **dict(zip([c for c, _, _ in frames], shown))}
     assert frames[2][1]["h2"] == "∂h2/∂w = 1" and frames[2][1]["h4"] == "∂h4/∂w = ?"
     # the title: mode, step k of n, the step's equation
-    assert frames[2][2] == ["前向模式 forward mode（∂·/∂w）：第 3 步，共 6 步", "∂h3/∂w = ∂h3/∂h2 · ∂h2/∂w = (-1) × 1 = -1"]
+    assert frames[2][2] == ["前向模式 forward mode（∂·/∂w）：第 3 步，共 6 步",
+                            "∂h3/∂w = ∂h3/∂h2 · ∂h2/∂w = (-1) × 1 = -1"]
     assert frames[5][2][1] == "∂h6/∂w = ∂h6/∂h5 · ∂h5/∂w = (-0.25) × (-1) = 0.25"       # 5.73
     # the marked edges: the current node's op, its input with a tangent, and its result
     d = Dot(drawings[1])
