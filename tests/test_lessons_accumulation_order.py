@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tinygrad_cn.teach import predict, stepper
+from tinygrad_cn.teach import stepper
+from tinygrad_cn.teach.stepper import predict
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = ["13_accumulation_and_detach.py", "14_dynamic_graphs_and_order.py"]

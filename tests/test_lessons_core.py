@@ -112,7 +112,7 @@ def test_04_runs_and_every_hand_result_is_the_engines(monkeypatch, tmp_path):
 def test_04_squared_error_changes_only_the_starting_delta():
     from tinygrad_cn import nn
     from tinygrad_cn.nn import functional as F
-    from tinygrad_cn.teach.layerwise import engine_forward
+    from tinygrad_cn.teach.lessons.layerwise import engine_forward
     rng = np.random.default_rng(0)
     net = nn.MLP([4, 5, 3, 2], activation="logistic", output_activation="logistic", rng=0)
     X, Y = rng.standard_normal((6, 4)), np.eye(2)[rng.integers(0, 2, 6)]
@@ -157,7 +157,7 @@ def test_02_jvp_and_vjp_of_any_direction_take_one_sweep():
 
 
 def test_measure_rejects_no_repeats_and_reports_memory_held():
-    from tinygrad_cn.teach.measure import median_time, memory_held
+    from tinygrad_cn.teach.lessons.measure import median_time, memory_held
     with pytest.raises(ValueError, match="median_time: repeats"):
         median_time(print, repeats=0)
     held, peak = memory_held(np.zeros, 10_000)
@@ -190,7 +190,7 @@ def test_03_runs_and_its_measurements_match_the_error_analysis(monkeypatch, tmp_
 
 
 def test_error_curve_refuses_arrays_of_different_lengths():
-    from tinygrad_cn.teach.error_curves import error_curve
+    from tinygrad_cn.teach.lessons.error_curves import error_curve
     with pytest.raises(ValueError, match="error_curve: dxs and err"):
         error_curve(np.ones(3), np.ones(4))
 

@@ -2,7 +2,7 @@
 import re
 from pathlib import Path
 
-from tinygrad_cn.teach import catalog
+from tinygrad_cn.teach.stepper import catalog
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from tinygrad_cn import plotting
-from tinygrad_cn.teach import catalog, console, stepper
+from tinygrad_cn.teach import stepper
+from tinygrad_cn.teach.stepper import catalog, console
 from tinygrad_cn.teach.text import display_width, pad, table_row
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -438,7 +439,7 @@ def test_markdown_is_coloured_on_a_terminal_only(tmp_path, monkeypatch):
 def test_progress_wipes_its_line_for_writelines_too_and_restores_the_streams(monkeypatch):
     import time
 
-    from tinygrad_cn.teach.progress import Progress
+    from tinygrad_cn.teach.stepper.progress import Progress
     screen = io.StringIO()
     monkeypatch.setattr(sys, "stdout", screen)
     with Progress(7, status=screen, live=True, after=0.05):
@@ -478,7 +479,7 @@ def test_predict_cells_are_parsed_with_their_options():
 
 
 def test_a_prediction_is_judged_close_near_or_far_with_the_true_value():
-    from tinygrad_cn.teach import predict
+    from tinygrad_cn.teach.stepper import predict
     p = predict.spec({"tol": "0.01"})
     assert predict.judge(0.505, 0.5, p)[0] == "close"                  # σ'(0)·2 = 0.5, within 0.01
     assert predict.judge(0.45, 0.5, p) == ("near", "≈ 差一点：你的预测 0.45，真值 0.5（差 0.05）。")

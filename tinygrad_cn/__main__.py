@@ -2,7 +2,7 @@
 import argparse
 
 from .core.numerical import numerical_grad
-from .teach.console import safe_output
+from .teach.stepper.console import safe_output
 from .teach.textbook import sigmoid_example
 from .teach.trace import chain, forward_steps, reverse_steps
 

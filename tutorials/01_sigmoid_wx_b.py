@@ -14,7 +14,7 @@ import numpy as np
 import tinygrad_cn as tg
 from tinygrad_cn.teach.checks import agrees
 from tinygrad_cn.teach.lesson import save_drawing
-from tinygrad_cn.teach.saving import save_frames
+from tinygrad_cn.teach.lessons.saving import save_frames
 from tinygrad_cn.teach.textbook import sigmoid_example
 from tinygrad_cn.teach.trace import chain, forward_steps, forward_table, reverse_table
 

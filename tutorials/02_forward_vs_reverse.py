@@ -15,7 +15,7 @@ import numpy as np
 
 import tinygrad_cn as tg
 from tinygrad_cn.teach.checks import agrees
-from tinygrad_cn.teach.measure import median_time, memory_held
+from tinygrad_cn.teach.lessons.measure import median_time, memory_held
 from tinygrad_cn.teach.text import table_row
 
 np.set_printoptions(precision=4, suppress=True, linewidth=100)

@@ -13,8 +13,8 @@ import numpy as np
 import tinygrad_cn as tg
 from tinygrad_cn.teach import symbolic
 from tinygrad_cn.teach.checks import agrees
-from tinygrad_cn.teach.error_curves import error_curve, plot_difference_errors, plot_expression_swell
 from tinygrad_cn.teach.lesson import plt
+from tinygrad_cn.teach.lessons.error_curves import error_curve, plot_difference_errors, plot_expression_swell
 from tinygrad_cn.teach.text import table_row
 from tinygrad_cn.teach.textbook import sigmoid_example
 

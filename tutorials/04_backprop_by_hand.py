@@ -14,8 +14,8 @@ import tinygrad_cn as tg
 from tinygrad_cn import nn
 from tinygrad_cn.nn import functional as F
 from tinygrad_cn.teach.checks import agrees
-from tinygrad_cn.teach.layerwise import engine_forward, sup
 from tinygrad_cn.teach.lesson import save_drawing
+from tinygrad_cn.teach.lessons.layerwise import engine_forward, sup
 from tinygrad_cn.teach.trace import reverse_steps, reverse_table
 
 np.set_printoptions(precision=4, suppress=True, linewidth=100)

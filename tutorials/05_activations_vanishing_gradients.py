@@ -15,7 +15,8 @@ from tinygrad_cn import nn
 from tinygrad_cn.nn import functional as F
 from tinygrad_cn.nn import init
 from tinygrad_cn.teach.checks import agrees
-from tinygrad_cn.teach.depth_gradients import (
+from tinygrad_cn.teach.lesson import QUICK, plt, show_code
+from tinygrad_cn.teach.lessons.depth_gradients import (
     gradient_norms,
     make_net,
     normal_init,
@@ -23,7 +24,6 @@ from tinygrad_cn.teach.depth_gradients import (
     plot_gradient_norms,
     xavier_init,
 )
-from tinygrad_cn.teach.lesson import QUICK, plt, show_code
 from tinygrad_cn.teach.text import table_row
 
 # %% [markdown]

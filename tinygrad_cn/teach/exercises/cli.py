@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..console import command, safe_output
+from ..stepper.console import command, safe_output
 from ..text import pad
 from . import EXERCISES, find, run_check
 from .base import STARS

@@ -8,13 +8,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..text import pad
 from .cells import read_cells
-from .text import pad
 
 __all__ = ["Tutorial", "TutorialNotFound", "tutorials_dir", "tutorials", "listing", "find"]
 
 _FILE = re.compile(r"^(?P<number>\d+)_(?P<name>\w+)\.py$")
-_PACKAGE = Path(__file__).resolve().parent.parent             # tinygrad_cn/
+_PACKAGE = Path(__file__).resolve().parents[2]                 # tinygrad_cn/
 
 
 class TutorialNotFound(LookupError):

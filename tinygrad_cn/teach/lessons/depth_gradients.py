@@ -3,13 +3,13 @@ the gradient of every layer of a deep net at initialisation (NNDL eqs. 5.80–5.
 activations with their engine-computed derivatives (table 5.1, figs. 5.2–5.4)."""
 import numpy as np
 
-from ..core.tensor import Tensor
-from ..core.transforms import grad
-from ..nn import functional as F
-from ..nn import init
-from ..nn.activations import get_activation
-from ..nn.layers import Linear, Sequential
-from . import plotting
+from ...core.tensor import Tensor
+from ...core.transforms import grad
+from ...nn import functional as F
+from ...nn import init
+from ...nn.activations import get_activation
+from ...nn.layers import Linear, Sequential
+from .. import plotting
 
 __all__ = ["normal_init", "xavier_init", "make_net", "gradient_norms", "plot_activations", "plot_gradient_norms"]
 

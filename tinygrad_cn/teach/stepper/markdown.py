@@ -8,7 +8,7 @@ a*, s* for fixed points (a CommonMark renderer such as rich's would turn ``b* = 
 italics and drop the stars)."""
 import re
 
-from .text import display_width, pad
+from ..text import display_width, pad
 
 __all__ = ["Style", "render_markdown"]
 

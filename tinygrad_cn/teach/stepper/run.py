@@ -35,12 +35,13 @@ from contextlib import redirect_stderr, redirect_stdout
 from io import StringIO
 from pathlib import Path
 
-from . import catalog, console, plotting, predict
-from .cells import Cell, parse, read_cells
+from .. import plotting
+from . import catalog, console, predict
+from .cells import read_cells
 from .markdown import Style, render_markdown
 from .progress import Progress
 
-__all__ = ["Cell", "parse", "read_cells", "render_markdown", "Stepper", "run", "main"]
+__all__ = ["Stepper", "run", "main"]
 
 class _Quit(Exception):
     pass

@@ -1,5 +1,5 @@
 """Saving a sweep's frames for a lesson, as ``lesson.save_drawing`` saves one drawing."""
-from . import plotting
+from .. import plotting
 
 __all__ = ["save_frames"]
 
@@ -7,7 +7,7 @@ __all__ = ["save_frames"]
 def save_frames(output, name, **kw):
     """``viz.frames(output, <OUT>/<name>, **kw)`` (step_00.svg, step_01.svg, …), printing where.
     Returns the list of paths, or [] with a one-line note when no Graphviz engine is available."""
-    from . import viz
+    from .. import viz
     folder = plotting.out_dir() / name
     try:
         paths = viz.frames(output, folder, **kw)

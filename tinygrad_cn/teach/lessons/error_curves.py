@@ -3,7 +3,7 @@ finite difference's error curve bottoms out, its slopes either side (NNDL eqs. 5
 two figures (the error against Δx; expression swell against depth)."""
 import numpy as np
 
-from . import plotting
+from .. import plotting
 
 __all__ = ["error_curve", "plot_difference_errors", "plot_expression_swell"]
 

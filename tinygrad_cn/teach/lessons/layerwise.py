@@ -1,7 +1,7 @@
 """An MLP seen layer by layer, for the backpropagation lesson (NNDL §5.3, algorithm 5.1): the engine's
 z⁽ˡ⁾ and a⁽ˡ⁾ kept with their gradients, and the book's superscripts."""
-from ..core.tensor import Tensor
-from ..nn.layers import Linear
+from ...core.tensor import Tensor
+from ...nn.layers import Linear
 
 __all__ = ["sup", "engine_forward"]
 
