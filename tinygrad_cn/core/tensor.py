@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import itertools
+import operator
 import warnings
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
@@ -106,17 +107,14 @@ class Tensor:
         return t
 
     # ---- attributes -------------------------------------------------------------------------
-    @property
-    def data(self) -> np.ndarray:
-        """The values. Assigning (``t.data = a``, ``t.data -= a``) stamps the tensor as written, so a
-        later sweep over a graph that recorded it raises MutationError instead of using stale values
-        (writing into a slice, ``t.data[0] = 1``, is not seen)."""
-        return self._data
-
-    @data.setter
-    def data(self, value):
+    def _set_data(self, value):
         self._data = value if isinstance(value, np.ndarray) else as_array(value, who="Tensor.data")
         self.written = next(_seq)
+
+    data = property(operator.attrgetter("_data"), _set_data, doc="""The values (an ndarray). Assigning
+        (``t.data = a``, ``t.data -= a``) stamps the tensor as written, so a later sweep over a graph
+        that recorded it raises MutationError instead of using stale values (writing into a slice,
+        ``t.data[0] = 1``, is not seen).""")
 
     shape = property(lambda self: self._data.shape)
     dtype = property(lambda self: self._data.dtype)
