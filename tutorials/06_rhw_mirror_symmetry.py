@@ -26,7 +26,7 @@
 # 运行：`python tutorials/06_rhw_mirror_symmetry.py` 是完整实验（50 个随机种子、每个最多 5,000 轮；CPU 时间约 7.5 分钟，
 # 在与别人共用的两核机器上量得墙钟时间 18 分 44 秒）；`TINYGRAD_CN_QUICK=1` 只跑 4 个随机种子、每个最多 1,425 轮
 # （二十秒上下），这时打印的数和正文引用的完整实验不同。逐格执行：`python -m tinygrad_cn.tutorial tutorials/06_rhw_mirror_symmetry.py`。
-# 模型、训练和画图在 `tinygrad_cn/teach/rhw.py`。
+# 模型、训练和画图在 `tinygrad_cn/teach/lessons/rhw.py`。
 
 # %%
 import time
@@ -36,7 +36,7 @@ import numpy as np
 import tinygrad_cn as tg
 from tinygrad_cn.teach.checks import agrees
 from tinygrad_cn.teach.lesson import QUICK, show_code
-from tinygrad_cn.teach.rhw import (
+from tinygrad_cn.teach.lessons.rhw import (
     RHW_EPOCHS,
     SYM,
     X_T,

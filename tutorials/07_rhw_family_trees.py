@@ -25,7 +25,7 @@
 # 各节：1 数据（112 个事实、104 个情形、两棵树同构）；2 网络（图 3）；3 误差的两种读法和梯度检验；
 # 4 动量与 RHW 的 0.2% 衰减（**不是** `SGD` 的 `weight_decay`，差 13 倍）；5 照原文训练：平台；
 # 6 什么改动能让它学会；7 训练准确率和留出的三元组；8 图 4 的 Hinton 图和量出来的特征；9 误差曲线。
-# 网络、误差、训练和量特征的函数在 `tinygrad_cn/teach/family_trees.py`。“一轮”（epoch）= 把 100 个训练情形全部用一遍、
+# 网络、误差、训练和量特征的函数在 `tinygrad_cn/teach/lessons/family_trees.py`。“一轮”（epoch）= 把 100 个训练情形全部用一遍、
 # 改一次权重（见 [术语表](../docs/glossary.md)）。
 #
 # 运行：`python tutorials/07_rhw_family_trees.py`（完整实验；CPU 时间约 2 分钟，在与别人共用的两核机器上量得 2 分 14 秒），或
@@ -39,7 +39,8 @@ import numpy as np
 import tinygrad_cn as tg
 from tinygrad_cn import nn, plotting
 from tinygrad_cn.teach.checks import agrees
-from tinygrad_cn.teach.family_trees import (
+from tinygrad_cn.teach.lesson import QUICK, plt, show_code
+from tinygrad_cn.teach.lessons.family_trees import (
     ERRORS,
     FEATURES,
     OFF,
@@ -57,7 +58,6 @@ from tinygrad_cn.teach.family_trees import (
     summary,
     train_family,
 )
-from tinygrad_cn.teach.lesson import QUICK, plt, show_code
 
 np.set_printoptions(precision=3, suppress=True, linewidth=110)
 T_START = time.perf_counter()

@@ -1,8 +1,8 @@
-"""teach.rhw, the mirror-symmetry experiment of tutorial 06 (RHW 1986, fig. 1, eqs. (1)–(7))."""
+"""teach.lessons.rhw, the mirror-symmetry experiment of tutorial 06 (RHW 1986, fig. 1, eqs. (1)–(7))."""
 import numpy as np
 import pytest
 
-from tinygrad_cn.teach import rhw
+from tinygrad_cn.teach.lessons import rhw
 
 
 def test_the_data_are_the_64_patterns_with_8_symmetric():

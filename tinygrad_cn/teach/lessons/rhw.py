@@ -6,12 +6,12 @@ import time
 
 import numpy as np
 
-from ..core.tensor import Tensor
-from ..nn import functional as F
-from ..nn import init, optim
-from ..nn.datasets import mirror_symmetry
-from ..nn.module import Module, Parameter
-from . import plotting
+from ...core.tensor import Tensor
+from ...nn import functional as F
+from ...nn import init, optim
+from ...nn.datasets import mirror_symmetry
+from ...nn.module import Module, Parameter
+from .. import plotting
 
 __all__ = ["X", "d", "X_T", "SYM", "RHW_EPOCHS", "MirrorNet", "error", "numpy_rhw", "engine_rhw", "Run",
            "experiment", "summary", "check_quoted", "plot_error_curves", "plot_escape_time",

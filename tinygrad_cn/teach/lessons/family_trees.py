@@ -4,14 +4,14 @@ weight decay, the training run with eq. (7) momentum, and the measurements of fi
 (correlation with indicator vectors, a permutation test, the isomorphism of the two trees)."""
 import numpy as np
 
-from ..core import ops
-from ..core.graph import no_grad
-from ..core.tensor import Tensor
-from ..nn import init, optim
-from ..nn.datasets import ENGLISH, ITALIAN, family_trees
-from ..nn.layers import Linear
-from ..nn.module import Module
-from . import plotting
+from ...core import ops
+from ...core.graph import no_grad
+from ...core.tensor import Tensor
+from ...nn import init, optim
+from ...nn.datasets import ENGLISH, ITALIAN, family_trees
+from ...nn.layers import Linear
+from ...nn.module import Module
+from .. import plotting
 
 __all__ = ["ON", "OFF", "N_PEOPLE", "N_REL", "FamilyNet", "error_literal", "error_margin", "ERRORS", "rhw_decay",
            "correct_strict", "correct_top", "train_family", "summary", "layer_grad_norms", "FEATURES",

@@ -1,10 +1,10 @@
-"""teach.family_trees, the family-trees experiment of tutorial 07 (RHW 1986, figs. 2–4)."""
+"""teach.lessons.family_trees, the family-trees experiment of tutorial 07 (RHW 1986, figs. 2–4)."""
 import numpy as np
 import pytest
 
 from tinygrad_cn.core.tensor import Tensor
 from tinygrad_cn.nn.module import Parameter
-from tinygrad_cn.teach import family_trees as ft
+from tinygrad_cn.teach.lessons import family_trees as ft
 
 
 def test_family_net_has_the_630_parameters_of_fig_3():
