@@ -1,63 +1,80 @@
 # %% [markdown]
-# # 教程 09：信息最大化与"联合学习"——让激活函数自己适应输入，以及它为什么学不好
+# # 教程 09（案例）：信息最大化与“联合学习”——让激活函数自己适应输入，以及它为什么学不好
 #
-# 对应原文：《神经网络的联合学习猜想》（2016 年的一篇没有署名的报告，下称“联合学习猜想 2016”；文献见
-# [参考文献](../docs/references.md)）。它介绍了 Bell 和 Sejnowski 的
-# **信息最大化**（infomax）学习规则——生物学上叫神经元的**内在可塑性**（intrinsic plasticity）：
+# **结论先行**（完整运行：10 个随机种子、5000 步；下文每个数都由完整运行里的 `assert` 核对）：
+#
+# - 单个 logistic 单元按信息最大化规则调节斜率 a 和位置 b，对高斯输入 N(μ, σ²) 停在 **a* = 1.7488/σ、b* = −a*μ**，
+#   输出的微分熵 h* ≈ −0.0095 nats，只比均匀分布的最大值 0 少百分之一个 nat。
+# - 论文的联合学习 (a)（权重用误差梯度，α、β 用信息最大化）**不发散，但收敛到 e ≈ 1/24 附近的平衡点**：
+#   普通任务（moons）上误差 0.044，是普通反向传播 (b) 0.0012 的 36 倍、(c) 0.00014 的 300 多倍。
+#   原因在输出单元：信息最大化要 y 铺满 (0, 1)，目标却是 0/1；α_o 随 ‖Wᵒ‖ 反向缩放，抵消权重的努力。
+# - 修正 (a″)（输出单元不做信息最大化、η_I 退火到 0）：饱和任务上 0.0412，比反向传播 (b) 的 0.0432 低 4.5%；
+#   普通任务上 0.018，仍是 (b) 的 14 倍。
+#
+# **先读**：教程 01（计算图）、03（`tg.grad`：导数本身也记录成计算图）、04（手写反向传播，误差项逐层传回）、
+# 05（logistic 的饱和与梯度消失）；教材（邱锡鹏 2020）§5.3 反向传播、公式 5.101（Xavier 初始化）。
+# 原文：《神经网络的联合学习猜想》（一篇没有署名的报告，下称“联合学习猜想 2016”），它的规则来自
+# Bell 和 Sejnowski 1995（两者见 [文献](../docs/references.md)）。推导的细节在
+# [docs/derivations/infomax.md](../docs/derivations/infomax.md)。
+#
+# 报告介绍的**信息最大化**（infomax）学习规则，生物学上叫神经元的**内在可塑性**（intrinsic plasticity）：
 # 不改突触权重，而是改神经元自己的非线性 y = σ(ax + b) 的斜率 a 和位置 b，让输出的熵最大。
-# 报告把它和误差反向传播"联合"起来训练一个 n-k-1 网络（图 3.1，公式 3.1–3.10），
-# 但作者自己说"算法没有良好的收敛结果（见图 4.1）……有待调试"。
+# 报告把它和误差反向传播“联合”起来训练一个 n-k-1 网络（图 3.1，公式 3.1–3.10），
+# 但作者自己说“算法没有良好的收敛结果（见图 4.1）……有待调试”。这一篇分两部分：
 #
-# 这一篇分两部分：
+# - **第一部分（§1–4；报告图 2.1，公式 2.1–2.11、附录 A、B）**：单个神经元。规则是“导数的导数”，引擎两次 `tg.grad`
+#   就得到它；推出不动点；梯度上升，看曲线怎样移到输入密度上、输出直方图怎样变平。
+# - **第二部分（§5–10；报告 §3、图 3.1、图 4.1）**：联合学习。四种方法、两个任务、10 个随机种子的误差表，
+#   重画图 4.1；诊断论文的版本停在哪里、为什么；一个修正，以及它和反向传播比谁赢。
 #
-# **第一部分（图 2.1，公式 2.1–2.11、附录 A、B）**：单个神经元，输入 x ~ N(μ, σ²)。
-#
-# 1. 规则 (2.6) 是"导数的导数"：∂/∂a log|∂y/∂x|。让引擎先求 ∂y/∂x、再对 a、b 求导，
-#    在随机点上和闭式解 (2.10)、(2.11)（logistic）以及 (B.4)、(B.5)（tanh）比对；
-# 2. 推出不动点：b* = −a*μ，a* = s*/σ，s* 是一个方程的根（s* ≈ 1.7488），并算出此时输出的微分熵 h*；
-# 3. 梯度上升，看曲线的斜率和中心怎样移到输入密度上、输出直方图怎样变平；熵（说清楚是哪一种熵）列表。
-#
-# **第二部分（§3、图 3.1、图 4.1）**：联合学习。权重用误差的梯度下降，α、β 用信息最大化规则 (3.9)、(3.10)。
-#
-# 4. 在一个输入挤在 1 附近的任务（§3 说的"输入的值都很接近 1"）和一个普通任务（moons）上，
-#    每种方法 10 个随机种子，比较 (a) 论文的联合学习、(a′) 只在隐藏层做信息最大化的联合学习、
-#    (b) 激活函数固定的普通反向传播、(c) 用误差梯度训练 α、β 的反向传播——给出误差表，重画图 4.1；
-# 5. 找出论文的版本为什么学不好（剧透：它收敛了，但停在 e ≈ 1/24 附近）：量两个更新方向的夹角、
-#    输出单元的不动点、α 的尺度不变性、1/α 项、学习率的量级；
-# 6. 一个能收敛到低误差的修正 (a″)，以及它和反向传播比谁赢、赢多少、在哪个任务上。
-#
-# 本文件可以直接 `python tutorials/09_infomax_joint_learning.py` 运行（完整实验；CPU 时间约 12 分钟，
-# 在与别人共用、负载很重的两核机器上量得墙钟时间 36 分钟），
-# 也可以用 `python -m tinygrad_cn.tutorial tutorials/09_infomax_joint_learning.py` 逐格执行。
-# 设环境变量 `TINYGRAD_CN_QUICK=1` 只跑缩小的版本（测试用，CPU 时间约一分半钟）；正文里的数字来自完整运行。
-# 每一个数字都有 `assert` 检查；画图需要可选的 matplotlib，没有装也能跑完（只是不画图）。
+# 运行：`python tutorials/09_infomax_joint_learning.py` 是完整实验（CPU 时间约 12 分钟，在与别人共用、
+# 负载很重的两核机器上量得墙钟时间 36 分钟）；逐格执行：`python -m tinygrad_cn.tutorial tutorials/09_infomax_joint_learning.py`。
+# `TINYGRAD_CN_QUICK=1` 只跑缩小的版本（3 个随机种子、1000 步；CPU 时间约一分半钟），这时第二部分打印的数和正文不同，
+# 正文引用完整运行。画图需要可选的 matplotlib，没有装也能跑完（只是不画图）。
+# 网络、训练循环和图在 `tinygrad_cn/teach/lessons/joint_learning.py`。
 
 # %%
 import math
 import time
+from functools import partial
 
 import numpy as np
 
 import tinygrad_cn as tg
-from tinygrad_cn import datasets, init, nn, plotting
-from tinygrad_cn.teach.lesson import QUICK, plt
+from tinygrad_cn import nn
+from tinygrad_cn.teach.lesson import QUICK
+from tinygrad_cn.teach.lessons import joint_learning as jl
+from tinygrad_cn.teach.lessons.joint_learning import (
+    K_HIDDEN,
+    METHOD_NAMES,
+    METHOD_NAMES_EN,
+    METHODS,
+    N_SAMPLES,
+    TASK_NAMES,
+    TASKS,
+    JointNet,
+    best_run,
+    fig41,
+    hist_entropy,
+    sig,
+    summary,
+    task_arrays,
+    unsteady,
+)
 from tinygrad_cn.teach.text import table_row
 
 np.set_printoptions(precision=4, suppress=True, linewidth=110)
 T_START = time.perf_counter()
-
-
-def sig(t):
-    """The logistic function in NumPy (for the closed forms)."""
-    return 1 / (1 + np.exp(-t))
-
 print("快速模式 QUICK =", QUICK)
 
 # %% [markdown]
 # # 第一部分：一个神经元的信息最大化（联合学习猜想 2016 §2，图 2.1）
 #
-# ## 1. 规则是"导数的导数"
+# ## 1. 规则是“导数的导数”
 #
+# **熵**衡量一个随机量有多“散”：离散的 −Σ p ln p，连续的（**微分熵**）h = −∫ f ln f。
+# 一个神经元的输出被压在 (0, 1) 里，输出越“散”，它传递的关于输入的信息越多——信息最大化就是让输出的熵最大。
+# 熵只看密度，而单调变换 y = h(x) 改变密度的方式完全由斜率决定：
 # 输出 y = h(x) 单调时，输出密度 f_y(y) = f_x(x)/|∂y/∂x|（公式 2.3），于是输出的熵
 #
 #     H(y) = E[ln|∂y/∂x|] − E[ln f_x(x)]                         （公式 2.5）
@@ -84,15 +101,15 @@ rng = np.random.default_rng(0)
 
 
 def log_slope(act):
-    """(a, b, x) -> ln|∂y/∂x| for y = act(a·x + b); ∂y/∂x is computed by the engine (tg.grad)."""
+    # (a, b, x) -> ln|∂y/∂x|，y = act(a·x + b)；∂y/∂x 由引擎（tg.grad）求出
     def f(a, b, x):
-        dydx = tg.grad(lambda x: act(a * x + b))(x)   # the derivative, recorded as a graph
+        dydx = tg.grad(lambda x: act(a * x + b))(x)   # 导数本身也记录成计算图
         return tg.log(tg.abs(dydx))
     return f
 
 
 rule = {name: tg.grad(log_slope(act), argnums=(0, 1)) for name, act in
-        (("logistic", tg.sigmoid), ("tanh", tg.tanh))}           # derivative of the derivative
+        (("logistic", tg.sigmoid), ("tanh", tg.tanh))}           # 导数的导数
 
 P = 200
 a_pts = rng.uniform(0.2, 3.0, P) * rng.choice([-1, 1], P)
@@ -111,8 +128,10 @@ print("引擎 vs 闭式解，200 个随机点上的最大绝对误差:", worst)
 assert worst["logistic"] < 1e-12 and worst["tanh"] < 1e-12
 
 # %% [markdown]
+# ### 库里的层
+#
 # 库里的 `tg.nn.AdaptiveLogistic` 和 `tg.nn.AdaptiveTanh` 把这件事做成了层：`infomax_grad(u)` 用同样的
-# "导数的导数"算出规则，并对一批样本（u 的行）取平均。报告的 §3 用另一套名字：单元写成 h(u) = σ(αu + β)，
+# “导数的导数”算出规则，并对一批样本（u 的行）取平均。报告的 §3 用另一套名字：单元写成 h(u) = σ(αu + β)，
 # u 是净输入（§2 的 x），α、β 就是 §2 的 a、b。把 200 个随机点当成 200 个互不相干的单元，一次算完：
 
 # %%
@@ -120,7 +139,7 @@ for cls, closed_form in ((nn.AdaptiveLogistic, lambda a, u, y: (1 / a + u * (1 -
                          (nn.AdaptiveTanh, lambda a, u, y: (1 / a - 2 * u * y, -2 * y))):
     unit = cls(P)
     unit.alpha.data, unit.beta.data = a_pts.copy(), b_pts.copy()
-    da, db = unit.infomax_grad(x_pts)                         # u of shape (P,): one sample per unit
+    da, db = unit.infomax_grad(x_pts)                         # u 的形状 (P,)：每个单元一个样本
     y = unit(x_pts).data
     ca, cb = closed_form(a_pts, x_pts, y)
     print(f"{cls.__name__}.infomax_grad vs 闭式解: 最大误差 {max(np.abs(da.data - ca).max(), np.abs(db.data - cb).max()):.1e}")
@@ -129,7 +148,7 @@ for cls, closed_form in ((nn.AdaptiveLogistic, lambda a, u, y: (1 / a + u * (1 -
 # %% [markdown]
 # ### 有唯一的最大值吗？
 #
-# 把一组样本 x₁…x_M 上的平均 H(a, b) = (1/M) Σ ln|∂y/∂x| 看成 (a, b) 的函数。对 logistic，
+# （这一小节可以跳过：它保证下一节的不动点唯一。）把一组样本 x₁…x_M 上的平均 H(a, b) = (1/M) Σ ln|∂y/∂x| 看成 (a, b) 的函数。对 logistic，
 # ln|∂y/∂x| = ln a + ln σ′(ax + b)，而 ln σ′(t) = −t − 2 ln(1 + e⁻ᵗ) 对 t 是凹的（二阶导 −2σ′(t) < 0），
 # t = ax + b 是 (a, b) 的线性函数，ln a 也是凹的——所以 H(a, b) 在 a > 0 上**严格凹**，最大值唯一，
 # 小步长的梯度上升从任何起点都会走到它。
@@ -145,7 +164,7 @@ xs_t = tg.Tensor(xs)
 
 
 def H_mean(p):
-    """mean over the sample of ln|∂y/∂x| for y = σ(p[0]·x + p[1])."""
+    # 样本上 ln|∂y/∂x| 的平均，y = σ(p[0]·x + p[1])
     dydx = tg.grad(lambda x: tg.sum(tg.sigmoid(p[0] * x + p[1])))(xs_t)
     return tg.mean(tg.log(tg.abs(dydx)))
 
@@ -162,41 +181,48 @@ for a, b in [(1.0, 0.0), (0.3, -2.0), (4.0, 1.5)]:
 # %% [markdown]
 # ## 2. 高斯输入的不动点：a* = 1.7488/σ，b* = −a*μ
 #
-# 输入 x ~ N(μ, σ²)，写 x = μ + σz（z 标准正态），s = aσ。两条规则的期望为零就是不动点：
+# 不动点就是两条规则的**期望**为零的 (a, b)。输入 x ~ N(μ, σ²)，写 x = μ + σz（z 标准正态），s = aσ。
 #
 # - (2.11)：E[1 − 2y] = 0。取 b = −aμ，则 y = σ(sz)，关于 z 对称，E[y] = 1/2 成立——
 #   **曲线最陡的点（中心 −b/a）落在输入密度的峰 μ 上**。
-# - (2.10)：1/a + E[x(1 − 2y)] = 0。代入 x = μ + σz，μ 那部分乘 E[1 − 2y] = 0 消掉，
-#   剩下 1/a = σ·E[z·tanh(sz/2)]（因为 2σ(t) − 1 = tanh(t/2)），即
+# - (2.10)：1/a + E[x(1 − 2y)] = 0。代入 x = μ + σz，μ 那部分乘 E[1 − 2y] = 0 消掉；
+#   又因为 2σ(t) − 1 = tanh(t/2)，剩下
 #
-#       1/s = E[z · tanh(sz/2)]，         再用 Stein 引理 E[z g(z)] = E[g′(z)]：   s² · E[σ′(sz)] = 1/2。
+#       1/s = E[z · tanh(sz/2)]                                  （★）
 #
 # 这个方程只含 s，和 μ、σ 都无关：不动点是 **a* = s*/σ，b* = −a*μ**，曲线的斜率按输入的标准差缩放，
-# 中心对准输入的均值。s* 没有初等闭式，下面用两种独立的数值积分求它（Gauss–Hermite 求积求第二个方程的根；
-# 再用梯形公式在细网格上检查第一个方程）。
+# 中心对准输入的均值。s* 没有初等闭式，要数值求。下面用到三件工具，各一句话（推导见
+# [docs/derivations/infomax.md](../docs/derivations/infomax.md) 的“高斯输入的不动点”一节）：
 #
-# 顺便算出不动点处输出 y 在 [0, 1] 上的**微分熵**（differential entropy）
-# h* = H(x) + E[ln|∂y/∂x|] = ½ln(2πe) + ln s* + E[ln σ′(s*z)]——也和 μ、σ 无关。
+# 1. **Stein 引理**：z 标准正态时 E[z g(z)] = E[g′(z)]。它就是分部积分，因为正态密度满足 φ′(z) = −zφ(z)。
+#    用在（★）上（g(z) = tanh(sz/2)，g′ = s·2σ′(sz)）得到一个更好算的等价形式：**s² · E[σ′(sz)] = 1/2**。
+# 2. **Gauss–Hermite 求积**：E[f(z)] ≈ Σ wᵢ f(zᵢ)，n 个节点 zᵢ、权重 wᵢ 是为正态密度专门选的，
+#    对次数不超过 2n − 1 的多项式精确；f 光滑时 n = 120 已经远远够用。用它算 E[σ′(sz)]，二分法求 s*。
+# 3. **独立的检查**：在 [−12, 12] 的细网格上用梯形公式直接算（★）的右边，看它是否等于 1/s*。
+#
+# 顺便算出不动点处输出 y 在 [0, 1] 上的微分熵 h* = H(x) + E[ln|∂y/∂x|] = ½ln(2πe) + ln s* + E[ln σ′(s*z)]
+# （H(x) = ½ln(2πeσ²) 是高斯的微分熵，ln σ 和 ln a* 里的 −ln σ 抵消）——也和 μ、σ 无关。
 # [0, 1] 上微分熵的最大值是 0（均匀分布）；logistic 曲线不能把高斯正好变成均匀分布，差多少就看 h*。
 #
 # tanh 单元呢？tanh(t) = 2σ(2t) − 1，只差一个仿射变换，熵差一个常数 ln 2，所以 tanh 的不动点是
 # a* = s*/(2σ)，b* = −a*μ。
 
 # %%
-zq, wq = np.polynomial.hermite_e.hermegauss(120)      # ∫ f(z) e^{-z²/2} dz nodes
-wq = wq / wq.sum()                                     # expectations under N(0, 1)
+zq, wq = np.polynomial.hermite_e.hermegauss(120)      # ∫ f(z) e^{-z²/2} dz 的节点和权重
+wq = wq / wq.sum()                                     # 归一化：Σ wᵢ f(zᵢ) ≈ E[f(z)]，z ~ N(0, 1)
 
 
 def log_sigma_prime(t):
-    """ln σ′(t) = −|t| − 2 ln(1 + e^{−|t|}), without overflow."""
+    # ln σ′(t) = −|t| − 2 ln(1 + e^{−|t|})，写成这样不会溢出
     return -np.abs(t) - 2 * np.log1p(np.exp(-np.abs(t)))
 
 
 def fixed_point_equation(s):
+    # s² · E[σ′(sz)] − 1/2（Stein 引理之后的不动点方程）
     return s**2 * np.sum(wq * np.exp(log_sigma_prime(s * zq))) - 0.5
 
 
-lo, hi = 0.5, 5.0                                       # bisection
+lo, hi = 0.5, 5.0                                       # 二分法
 assert fixed_point_equation(lo) < 0 < fixed_point_equation(hi)
 for _ in range(80):
     mid = (lo + hi) / 2
@@ -204,7 +230,7 @@ for _ in range(80):
 S_STAR = (lo + hi) / 2
 H_STAR = 0.5 * math.log(2 * math.pi * math.e) + math.log(S_STAR) + np.sum(wq * log_sigma_prime(S_STAR * zq))
 
-zg = np.linspace(-12, 12, 200001)                      # independent check of 1/s = E[z tanh(sz/2)]
+zg = np.linspace(-12, 12, 200001)                      # 独立检查（★）：1/s = E[z tanh(sz/2)]
 phi = np.exp(-zg**2 / 2) / math.sqrt(2 * math.pi)
 rhs = np.trapezoid(zg * np.tanh(S_STAR * zg / 2) * phi, zg) if hasattr(np, "trapezoid") else \
     np.trapz(zg * np.tanh(S_STAR * zg / 2) * phi, zg)
@@ -255,9 +281,13 @@ for t in range(STEPS1 + STEPS2 + 1):
     x = MU + SD * rng1.standard_normal((BATCH1, K))
     lr = 0.2 if t < STEPS1 else 0.02
     logi.infomax_step(x, lr)
-    tanh_unit.infomax_step(x, lr / 4)        # H_tanh(a, b) = H_logistic(2a, 2b) + ln 2: 4× the curvature
+    tanh_unit.infomax_step(x, lr / 4)        # H_tanh(a, b) = H_logistic(2a, 2b) + ln 2：曲率是 4 倍
 print(f"{STEPS1 + STEPS2} 步，用时 {time.perf_counter() - t0:.1f} s")
 
+# %% [markdown]
+# 训练结束时每一列的 a·σ 和 (中心 − μ)/σ，和上一节的不动点 s* = 1.7488、0 比：
+
+# %%
 a_fin, b_fin = logi.alpha.data, logi.beta.data
 at_fin, bt_fin = tanh_unit.alpha.data, tanh_unit.beta.data
 W = (12, 18, 14, 16, 18)
@@ -266,11 +296,11 @@ for j, (m_, s_) in enumerate(CONFIGS):
     print(table_row((f"({m_:g}, {s_:g})", f"{a_fin[j] * s_:.4f}", f"{(-b_fin[j] / a_fin[j] - m_) / s_:+.4f}",
                      f"{2 * at_fin[j] * s_:.4f}", f"{(-bt_fin[j] / at_fin[j] - m_) / s_:+.4f}"), W))
 assert np.all(np.abs(a_fin * SD / S_STAR - 1) < 0.03)                  # a* = s*/σ
-assert np.all(np.abs((-b_fin / a_fin - MU) / SD) < 0.05)               # centre −b/a = μ
-assert np.all(np.abs(2 * at_fin * SD / S_STAR - 1) < 0.03)             # tanh: a* = s*/(2σ)
+assert np.all(np.abs((-b_fin / a_fin - MU) / SD) < 0.05)               # 中心 −b/a = μ
+assert np.all(np.abs(2 * at_fin * SD / S_STAR - 1) < 0.03)             # tanh：a* = s*/(2σ)
 assert np.all(np.abs((-bt_fin / at_fin - MU) / SD) < 0.05)
-# with the learning rate divided by 4, the tanh unit walks the logistic unit's path, halved (exactly in
-# exact arithmetic; rounding differences of ~1e-5 accumulate over 2500 steps)
+# 学习率除以 4 后，tanh 单元走的是 logistic 单元的路径的一半（精确算术下分毫不差；
+# 浮点里每步 ~1e-5 的舍入差在 2500 步里累积）
 assert np.allclose(2 * at_fin, a_fin, rtol=1e-3) and np.allclose(2 * bt_fin, b_fin, rtol=1e-3, atol=1e-3)
 
 # %% [markdown]
@@ -286,34 +316,14 @@ assert np.allclose(2 * at_fin, a_fin, rtol=1e-3) and np.allclose(2 * bt_fin, b_f
 # - **离散熵** H_B = −Σ p_i ln p_i，最大值 ln B（每格一样多）。B = 20 时 ln 20 = 2.9957。
 # - **微分熵** h = −∫ f_y ln f_y dy 的估计是 H_B − ln B（格宽 1/B），最大值 0（[0,1] 上的均匀分布）。
 #   它有两个方向相反的偏差：格子把密度在格内抹平，抹平只会让熵变大，所以 H_B − ln B ≥ h（格子越细越接近）；
-#   用 M 个样本估计时，直方图的"插入"估计又偏小约 (B − 1)/(2M)。
+#   用 M 个样本估计时，直方图的“插入”估计又偏小约 (B − 1)/(2M)。
 #
 # 不动点上输出的格子概率可以精确算：y = σ(s*z)，落在 (y₁, y₂) 的概率是 Φ(logit(y₂)/s*) − Φ(logit(y₁)/s*)，
-# 同样和 μ、σ 无关，所以 B = 20 时的"理论值"对每一行都一样。下表用 10⁶ 个新样本估计。
+# 同样和 μ、σ 无关，所以 B = 20 时的“理论值”对每一行都一样。下表用 10⁶ 个新样本估计。
 
 # %%
-def erf_cdf(z):
-    """Φ(z), the standard normal CDF, elementwise (math.erf; ±inf allowed)."""
-    return 0.5 * (1 + np.vectorize(math.erf)(np.asarray(z) / math.sqrt(2)))
-
-
-def hist_entropy(y, bins):
-    p = np.histogram(y, bins=bins, range=(0, 1))[0] / y.size
-    p = p[p > 0]
-    return float(-(p * np.log(p)).sum())
-
-
-def exact_bin_entropy(bins, s=S_STAR):
-    edges = np.linspace(0, 1, bins + 1)
-    z = np.empty(bins + 1)
-    z[0], z[-1] = -np.inf, np.inf
-    z[1:-1] = np.log(edges[1:-1] / (1 - edges[1:-1])) / s
-    p = np.diff(erf_cdf(z))
-    return float(-(p * np.log(p)).sum())
-
-
 B, B_FINE, M_EVAL = 20, 1000, 10**6
-H20_FIXED = exact_bin_entropy(B)
+H20_FIXED = jl.exact_bin_entropy(B, S_STAR)
 bias_fine = (B_FINE - 1) / (2 * M_EVAL)
 rng_eval = np.random.default_rng(2)
 W = (12, 14, 14, 18, 8, 20, 10)
@@ -321,7 +331,7 @@ print(table_row(("(μ, σ)", "开始时 H_20", "结束时 H_20", "不动点 H_20
 rows_entropy = []
 for j, (m_, s_) in enumerate(CONFIGS):
     x = m_ + s_ * rng_eval.standard_normal(M_EVAL)
-    H_start = hist_entropy(sig(x), B)                                  # α = 1, β = 0
+    H_start = hist_entropy(sig(x), B)                                  # 起点 α = 1，β = 0
     y_end = sig(a_fin[j] * x + b_fin[j])
     H_end, h_end = hist_entropy(y_end, B), hist_entropy(y_end, B_FINE) - math.log(B_FINE)
     rows_entropy.append((H_start, H_end, h_end))
@@ -331,10 +341,10 @@ H_start_all, H_end_all, h_end_all = np.array(rows_entropy).T
 print(f"结束时 H_20 / ln 20 = {np.round(H_end_all / math.log(B), 4)}；"
       f"B = 1000、M = 10⁶ 时插入估计的偏差约 −(B−1)/(2M) = {-bias_fine:.4f}")
 assert abs(math.log(B) - 2.9957) < 1e-4 and abs(H20_FIXED - 2.9921) < 1e-4
-assert np.all(H_end_all >= 0.99 * math.log(B))                 # within 1 % of the maximum ln B
-assert np.all(np.abs(H_end_all - H20_FIXED) < 0.003)           # and at the fixed point's value
+assert np.all(H_end_all >= 0.99 * math.log(B))                 # 离最大值 ln B 不到 1%
+assert np.all(np.abs(H_end_all - H20_FIXED) < 0.003)           # 且等于不动点的值
 assert np.all(np.abs(h_end_all - (H_STAR - bias_fine)) < 0.004)
-assert H_start_all[3] < 0.5 * math.log(B)                      # (3, 0.5) started saturated
+assert H_start_all[3] < 0.5 * math.log(B)                      # (3, 0.5) 起点饱和
 
 # %% [markdown]
 # 结束时 H_20 ≈ 2.992，是最大值 ln 20 = 2.9957 的 99.88%，和不动点的精确值 2.9921 吻合；
@@ -346,61 +356,14 @@ assert H_start_all[3] < 0.5 * math.log(B)                      # (3, 0.5) starte
 # 虚线是不动点上的理论密度 f_y(y) = φ(logit(y)/s*) / (s*·y(1 − y))。
 
 # %%
-if plt is not None:
-    L = plotting.label
-    j = 3
-    fig, axes = plt.subplots(2, 2, figsize=(11, 7.5))
-    ax = axes[0, 0]
-    xg = np.linspace(MU[j] - 4 * SD[j], MU[j] + 4 * SD[j], 400)
-    ax.fill_between(xg, np.exp(-(xg - MU[j])**2 / (2 * SD[j]**2)) / (SD[j] * math.sqrt(2 * math.pi)),
-                    color="0.85", label=L("输入密度 f_x", "input density f_x"))
-    ax.set_xlabel("x")
-    ax.set_ylabel(L("密度", "density"))
-    ax2 = ax.twinx()
-    for t, c in zip(SNAPSHOTS, plt.cm.viridis(np.linspace(0, 0.9, len(SNAPSHOTS)))):
-        a_t, b_t = snap[t]
-        ax2.plot(xg, sig(a_t[j] * xg + b_t[j]), color=c, label=L(f"第 {t} 步", f"step {t}"))
-    ax2.set_ylabel("y = σ(ax + b)")
-    ax2.set_ylim(0, 1)
-    ax2.legend(loc="lower right", fontsize=8)
-    ax.set_title(L(f"曲线移到输入密度上（μ = {MU[j]:g}, σ = {SD[j]:g}）", "the curve moves onto the density"))
-
-    ax = axes[0, 1]
-    x = MU[j] + SD[j] * rng_eval.standard_normal(200000)
-    ax.hist(sig(x), bins=B, range=(0, 1), density=True, alpha=0.5, label=L("第 0 步", "step 0"))
-    ax.hist(sig(a_fin[j] * x + b_fin[j]), bins=B, range=(0, 1), density=True, alpha=0.6,
-            label=L(f"第 {STEPS1 + STEPS2} 步", f"step {STEPS1 + STEPS2}"))
-    yg = np.linspace(0.002, 0.998, 400)
-    zz = np.log(yg / (1 - yg)) / S_STAR
-    ax.plot(yg, np.exp(-zz**2 / 2) / math.sqrt(2 * math.pi) / (S_STAR * yg * (1 - yg)), "k--",
-            label=L("不动点的理论密度", "fixed-point density"))
-    ax.set_ylim(0, 4)
-    ax.set_xlabel("y")
-    ax.set_ylabel(L("密度", "density"))
-    ax.legend(fontsize=8)
-    ax.set_title(L("输出直方图变平（20 格；纵轴截在 4）", "the output histogram flattens (20 bins; clipped at 4)"))
-
-    ts = np.array([r[0] for r in traj])
-    for k_, (m_, s_) in enumerate(CONFIGS):
-        axes[1, 0].plot(ts, [r[1][k_] for r in traj], label=f"μ={m_:g}, σ={s_:g}")
-        axes[1, 1].plot(ts, [r[2][k_] for r in traj], label=f"μ={m_:g}, σ={s_:g}")
-    axes[1, 0].axhline(S_STAR, color="k", ls="--", lw=1)
-    axes[1, 0].set_ylabel(L("a·σ（虚线 s* = 1.7488）", "a·σ (dashed: s* = 1.7488)"))
-    axes[1, 1].axhline(0, color="k", ls="--", lw=1)
-    axes[1, 1].set_ylabel(L("(中心 −b/a − μ)/σ", "(centre −b/a − μ)/σ"))
-    axes[1, 1].set_ylim(-3, 3)
-    for ax in axes[1]:
-        ax.set_xlabel(L("迭代次数", "iteration"))
-        ax.legend(fontsize=8)
-    fig.tight_layout()
-    plotting.show(fig, "09_infomax_single_unit")
+jl.plot_single_unit(CONFIGS, 3, snap, traj, a_fin, b_fin, S_STAR, B, rng_eval, "09_infomax_single_unit")
 
 # %% [markdown]
 # # 第二部分：联合学习（联合学习猜想 2016 §3，图 3.1，公式 3.1–3.10）
 #
 # ## 5. 网络和两种梯度
 #
-# 图 3.1 的网络：n 个输入，k 个隐藏单元，1 个输出，**没有偏置项**（"为了方便分析，没有考虑偏置项"），
+# 图 3.1 的网络：n 个输入，k 个隐藏单元，1 个输出，**没有偏置项**（“为了方便分析，没有考虑偏置项”），
 # 隐藏层和输出层的 k + 1 个单元都是可调的 logistic 函数 h_i(u) = σ(α_i u + β_i)：
 #
 #     u = Wʰ x   (3.1)     a_j = σ(α_j u_j + β_j)   (3.2)     v = Wᵒ a,  y = σ(α_o v + β_o)   (3.3)
@@ -410,55 +373,16 @@ if plt is not None:
 #
 #     Δα_j ∝ 1/α_j + u_j(1 − 2a_j),  Δβ_j ∝ 1 − 2a_j   (3.9)        Δα_o ∝ 1/α_o + v(1 − 2y),  Δβ_o ∝ 1 − 2y   (3.10)
 #
-# 为了一次跑 10 个随机种子，下面的 `JointNet` 把 S 个互不相连的 n-k-1 网络并排放在一起：
+# 为了一次跑 10 个随机种子，`JointNet`（在 `teach/lessons/joint_learning.py`） 把 S 个互不相连的 n-k-1 网络并排放在一起：
 # 权重带一个种子维（Wʰ 的形状是 S×k×n），S·k 个隐藏单元是一个 `AdaptiveLogistic(S·k)` 层，
 # S 个输出单元是一个 `AdaptiveLogistic(S)` 层；总损失是各个网络的误差之和，所以每个网络的梯度只来自它自己。
-# 误差是整批样本（N = 200）上的平均，报告的第 2 步"采用批量的训练数据"。
+# 误差是整批样本（N = 200）上的平均，报告的第 2 步“采用批量的训练数据”。
 #
-# 规则用库的 `infomax_grad`（引擎算的"导数的导数"，对一批样本取平均），下面先和闭式解比对。
+# 规则用库的 `infomax_grad`（引擎算的“导数的导数”，对一批样本取平均）。下面在两个网络上（随机种子 0、1，
+# α、β 取随机值）把引擎的梯度和规则都和手写的闭式比对：
 
 # %%
-N_SAMPLES, K_HIDDEN = 200, 8
-EPS_SAT = 0.1
-
-
-def make_task(task, seed):
-    """moons (N = 200, noise 0.1), raw coordinates; or the same points squeezed into [1 − ε, 1]."""
-    X, y = datasets.moons(N_SAMPLES, noise=0.1, seed=seed)
-    if task == "saturating":
-        X01 = (X - X.min(0)) / (X.max(0) - X.min(0))
-        X = 1 - EPS_SAT + EPS_SAT * X01
-    return X, y.astype(float)
-
-
-class JointNet(nn.Module):
-    """S independent n-k-1 networks of fig. 3.1 side by side, no biases, adaptive logistic units."""
-
-    def __init__(self, seeds, n, k):
-        super().__init__()
-        self.S, self.n, self.k = len(seeds), n, k
-        self.Wh = nn.Parameter(np.stack([init.xavier_uniform((k, n), activation="logistic", rng=1000 + s)
-                                         for s in seeds]))                              # (S, k, n)
-        self.Wo = nn.Parameter(np.stack([init.xavier_uniform((1, k), activation="logistic", rng=2000 + s)[0]
-                                         for s in seeds]))                              # (S, k)
-        self.hidden = nn.AdaptiveLogistic(self.S * k)      # α_j = 1, β_j = 0 (the seed's step 1)
-        self.output = nn.AdaptiveLogistic(self.S)
-
-    def forward(self, X):                                  # X: (N, S, n)
-        N = X.shape[0]
-        self.u = (X.reshape(N, self.S, 1, self.n) * self.Wh).sum(axis=3).reshape(N, self.S * self.k)  # (3.1)
-        self.a = self.hidden(self.u)                                                                  # (3.2)
-        self.v = (self.a.reshape(N, self.S, self.k) * self.Wo).sum(axis=2)                           # (3.3)
-        self.y = self.output(self.v)
-        return self.y                                      # (N, S)
-
-
-def task_arrays(task, seeds):
-    data = [make_task(task, s) for s in seeds]
-    return np.stack([x for x, _ in data], 1), np.stack([d for _, d in data], 1)   # (N, S, n), (N, S)
-
-
-# the engine's error gradient against eqs. 3.5–3.8, and the rules against 3.9, 3.10
+# 引擎的误差梯度对照公式 (3.5)–(3.8)，引擎的规则对照公式 (3.9)、(3.10)
 Xc, Dc = task_arrays("moons", [0, 1])
 netc = JointNet([0, 1], 2, K_HIDDEN)
 netc.hidden.alpha.data = rng.uniform(0.5, 2, 2 * K_HIDDEN)
@@ -469,7 +393,7 @@ Y = netc(tg.Tensor(Xc))
 u, a, v, y = netc.u.data, netc.a.data.reshape(N_SAMPLES, 2, K_HIDDEN), netc.v.data, Y.data
 al_h = netc.hidden.alpha.data.reshape(2, K_HIDDEN)
 al_o, be_o = netc.output.alpha.data, netc.output.beta.data
-delta_o = -(Dc - y) * al_o * y * (1 - y)                                     # −(d − y) h′_o(v), (3.7)
+delta_o = -(Dc - y) * al_o * y * (1 - y)                                     # −(d − y) h′_o(v)，(3.7)
 dWo = (delta_o[:, :, None] * a).mean(0)                                      # (3.5)
 dWh = (delta_o[:, :, None, None] * netc.Wo.data[None, :, :, None] * (al_h * a * (1 - a))[:, :, :, None]
        * Xc[:, :, None, :]).mean(0)                                          # (3.6), (3.8)
@@ -487,7 +411,7 @@ print("引擎的误差梯度 = 公式 (3.5)–(3.8)，引擎的信息最大化�
 # ## 6. 四种训练方法，两个任务
 #
 # 同一个网络（图 3.1，k = 8 个隐藏单元），同样的初始权重（Xavier，公式 5.101），同样的全批量梯度下降，
-# 只在"α、β 由谁来改"上不同：
+# 只在“α、β 由谁来改”上不同：
 #
 # | 方法 | 权重 Wʰ、Wᵒ | 隐藏层 α_j、β_j | 输出单元 α_o、β_o |
 # |---|---|---|---|
@@ -496,28 +420,21 @@ print("引擎的误差梯度 = 公式 (3.5)–(3.8)，引擎的信息最大化�
 # | (b) 反向传播，激活固定 | 误差梯度 | α = 1 固定，β 用误差梯度 | α = 1 固定，β 用误差梯度 |
 # | (c) 反向传播，α、β 也学 | 误差梯度 | 误差梯度 | 误差梯度 |
 #
-# (b) 里 σ(u + β) 的 β 就是普通的偏置，所以 (b) 就是带偏置的普通 logistic 网络，不是一个故意去掉偏置的"稻草人"。
+# (b) 里 σ(u + β) 的 β 就是普通的偏置，所以 (b) 就是带偏置的普通 logistic 网络，不是一个故意去掉偏置的“稻草人”。
 # 误差梯度的学习率记 η_W（所有用误差梯度的参数共用），信息最大化的学习率记 η_I（(a)、(a′) 都取 0.01）。
 # η_W 取 0.3、1、3 三个值，每种方法都在三个值上各跑一遍，比较时每种方法取它自己最好的 η_W。
 #
 # 两个任务，都是 moons（两个交错的半月，200 个点，噪声 0.1，每个种子各抽一份数据）：
 #
 # - **普通任务**：原始坐标；
-# - **饱和任务**：同样的点线性压进 [0.9, 1]² ——§3 说的"输入限定在 [0,1] 中……都很接近 1"。
+# - **饱和任务**：同样的点线性压进 [0.9, 1]² ——§3 说的“输入限定在 [0,1] 中……都很接近 1”。
 #   问题本身没变，只是所有输入都挤在 1 附近：没有偏置的 u = Wʰx 对所有样本几乎一样，
 #   有用的信息只在 0.1 宽的小差别里。
 #
 # 每种组合 10 个随机种子（0–9：数据和初始权重都不同），训练 5000 步（快速模式：3 个种子、1000 步、η_W ∈ {1, 3}）。
-# 一次训练发散（误差变成 NaN）就记为"发散"，不计入平均。
+# 一次训练发散（误差变成 NaN）就记为“发散”，不计入平均。
 
 # %%
-METHODS = ("a", "a'", "b", "c")
-METHOD_NAMES = {"a": "(a) 联合学习（论文）", "a'": "(a′) 联合学习，只在隐藏层",
-                "b": "(b) 反向传播，激活固定", "c": "(c) 反向传播，α、β 也学"}
-METHOD_NAMES_EN = {"a": "(a) joint (paper)", "a'": "(a') joint, hidden only",
-                   "b": "(b) backprop, fixed units", "c": "(c) backprop, alpha & beta too"}
-TASKS = ("moons", "saturating")
-TASK_NAMES = {"moons": "普通任务（moons）", "saturating": "饱和任务（输入在 [0.9, 1]）"}
 SEEDS = list(range(3)) if QUICK else list(range(10))
 STEPS = 1000 if QUICK else 5000
 LR_W = (1.0, 3.0) if QUICK else (0.3, 1.0, 3.0)
@@ -525,68 +442,14 @@ LR_I = 0.01
 LOG_EVERY = 20 if QUICK else 50
 FULL_RUN_NOTE = ("（快速运行：3 个种子、1000 步，上面印出的数和下面正文不同；正文引用的是完整运行，"
                  "10 个种子、5000 步）")
+# train(方法, 任务, lr_w=…, lr_i=…, anneal=…)：len(SEEDS) 个网络并排全批量训练 STEPS 步，返回记录（误差曲线、
+# 每 LOG_EVERY 步的夹角余弦 cos_o、cos_h、α_o、‖Wᵒ‖，以及最后的网络和输出）
+train = partial(jl.train, seeds=SEEDS, steps=STEPS, lr_i=LR_I, log_every=LOG_EVERY)
 
+# %% [markdown]
+# 两个任务 × 四种方法 × 每个 η_W，一次训练 len(SEEDS) 个网络（完整运行这一格 CPU 时间约 7 分钟）：
 
-def train(method, task, seeds=SEEDS, steps=STEPS, lr_w=1.0, lr_i=LR_I, anneal=False, log_every=LOG_EVERY):
-    """Full-batch training of len(seeds) networks side by side; returns a dict of records.
-    anneal=True lowers the infomax learning rate linearly from lr_i at step 0 to 0 at the last step."""
-    X, D = task_arrays(task, seeds)
-    S = len(seeds)
-    net = JointNet(seeds, X.shape[2], K_HIDDEN)
-    Xt, Dt = tg.Tensor(X), tg.Tensor(D)
-    h_ip, o_ip = method in ("a", "a'"), method == "a"               # who follows the infomax rule
-    by_error = [net.Wh, net.Wo]
-    by_error += {"a": [], "a'": [net.output.alpha, net.output.beta],
-                 "b": [net.hidden.beta, net.output.beta],
-                 "c": [net.hidden.alpha, net.hidden.beta, net.output.alpha, net.output.beta]}[method]
-    err = np.zeros((steps + 1, S))
-    log = {k: [] for k in ("t", "cos_o", "cos_h", "alpha_o", "Wo_norm")}
-    t0 = time.perf_counter()
-    with np.errstate(all="ignore"):          # a diverging run turns into NaN: counted below, not hidden
-        for t in range(steps + 1):
-            net.zero_grad()
-            Y = net(Xt)
-            per_net = (0.5 * (Dt - Y) ** 2).mean(axis=0)             # e of eq. 3.4, batch mean, (S,)
-            per_net.sum().backward()
-            err[t] = per_net.data
-            if t == steps:
-                break
-            logging = t % log_every == 0
-            g_h = [g.data for g in net.hidden.infomax_grad(net.u)] if (h_ip or logging) else None
-            g_o = [g.data for g in net.output.infomax_grad(net.v)] if (o_ip or logging) else None
-            if logging:   # angle between the infomax ascent and the error descent directions for (α, β)
-                ga, gb = g_o
-                ea, eb = -net.output.alpha.grad.data, -net.output.beta.grad.data
-                log["cos_o"].append((ga * ea + gb * eb) / np.sqrt((ga**2 + gb**2) * (ea**2 + eb**2)))
-                ga, gb = (g.reshape(S, K_HIDDEN) for g in g_h)
-                ea = -net.hidden.alpha.grad.data.reshape(S, K_HIDDEN)
-                eb = -net.hidden.beta.grad.data.reshape(S, K_HIDDEN)
-                log["cos_h"].append((ga * ea + gb * eb).sum(1) /
-                                    np.sqrt((ga**2 + gb**2).sum(1) * (ea**2 + eb**2).sum(1)))
-                log["t"].append(t)
-                log["alpha_o"].append(net.output.alpha.data.copy())
-                log["Wo_norm"].append(np.linalg.norm(net.Wo.data, axis=1))
-            for p in by_error:                                        # gradient descent on e
-                p.data = p.data - lr_w * p.grad.data
-            eta_i = lr_i * (1 - t / steps) if anneal else lr_i
-            for layer, g, on in ((net.hidden, g_h, h_ip), (net.output, g_o, o_ip)):
-                if on:                                                # gradient ascent on H
-                    layer.alpha.data = layer.alpha.data + eta_i * g[0]
-                    layer.beta.data = layer.beta.data + eta_i * g[1]
-    out = {k: np.array(v) for k, v in log.items()}
-    diverged = ~np.all(np.isfinite(err), axis=0)
-    out.update(err=err, diverged=diverged, net=net, X=X, D=D, Y=Y.data, seconds=time.perf_counter() - t0,
-               acc=((Y.data > 0.5) == D).mean(0), method=method, task=task, lr_w=lr_w, lr_i=lr_i, anneal=anneal)
-    return out
-
-
-def summary(r):
-    """mean ± std of the final error over the runs that did not diverge."""
-    ok = ~r["diverged"]
-    fin = r["err"][-1, ok]
-    return (fin.mean() if ok.any() else np.nan), (fin.std() if ok.any() else np.nan), int((~ok).sum())
-
-
+# %%
 RUNS = {}
 t_all = time.perf_counter()
 for task in TASKS:
@@ -603,22 +466,11 @@ print(f"共 {time.perf_counter() - t_all:.0f} s")
 # %% [markdown]
 # ## 7. 结果表
 #
-# 每种方法取它自己最好的 η_W（按 5000 步时 10 个种子的平均误差）。"第 1000 步"一列看早期的速度；
-# "振荡"数的是最后 10% 的步数里误差还有单步上升 > 10⁻³ 的种子——全批量梯度下降如果稳定，误差应该平滑地下降，
+# 每种方法取它自己最好的 η_W（按 5000 步时 10 个种子的平均误差）。“第 1000 步”一列看早期的速度；
+# “振荡”数的是最后 10% 的步数里误差还有单步上升 > 10⁻³ 的种子——全批量梯度下降如果稳定，误差应该平滑地下降，
 # 往上跳说明它没有停下来。
 
 # %%
-def unsteady(r):
-    """Number of runs whose error still rises by more than 1e-3 in one step during the last 10 % of steps."""
-    tail = r["err"][-(r["err"].shape[0] // 10):]
-    return int((np.nan_to_num(np.diff(tail, axis=0), nan=1.0).max(axis=0) > 1e-3).sum())
-
-
-def best_run(runs):
-    """The run with the lowest mean final error (over the runs that did not diverge)."""
-    return min(runs, key=lambda r: np.nan_to_num(summary(r)[0], nan=np.inf))
-
-
 T_EARLY = STEPS // 5
 BEST = {(task, m): best_run([RUNS[task, m, lr] for lr in LR_W]) for task in TASKS for m in METHODS}
 W = (28, 6, 12, 20, 8, 6, 6)
@@ -631,16 +483,16 @@ for task in TASKS:
         print(table_row((METHOD_NAMES[m], f"{r['lr_w']:g}", f"{np.nanmean(r['err'][T_EARLY]):.4f}",
                          f"{mean_:.5f} ± {std_:.5f}", f"{r['acc'].mean():.3f}", f"{nd}/{len(SEEDS)}",
                          f"{unsteady(r)}/{len(SEEDS)}"), W))
-FIN = {k: r["err"][-1] for k, r in BEST.items()}                  # (seeds,) final errors per (task, method)
+FIN = {k: r["err"][-1] for k, r in BEST.items()}                  # 每个 (任务, 方法) 的最终误差，(种子,)
 EARLY = {k: r["err"][T_EARLY].mean() for k, r in BEST.items()}
-assert not any(r["diverged"].any() for r in RUNS.values())                    # nothing diverged
+assert not any(r["diverged"].any() for r in RUNS.values())                    # 没有一次发散
 assert FIN["moons", "c"].mean() < FIN["moons", "b"].mean() < FIN["moons", "a'"].mean() < FIN["moons", "a"].mean()
-assert unsteady(BEST["moons", "a"]) == 0                                      # (a) settles
+assert unsteady(BEST["moons", "a"]) == 0                                      # (a) 停下来了
 assert EARLY["saturating", "a'"] < EARLY["saturating", "b"] and FIN["saturating", "a'"].mean() < FIN["saturating", "b"].mean()
 if not QUICK:
     assert FIN["moons", "a"].mean() / FIN["moons", "b"].mean() > 30 and FIN["moons", "a"].mean() / FIN["moons", "c"].mean() > 300
     assert BEST["moons", "a"]["acc"].mean() < 0.89 and BEST["moons", "c"]["acc"].mean() > 0.999
-    # counts of seeds are quoted from our run; a seed or so may flip with another CPU's rounding: ±1
+    # 种子的个数引自我们的运行；换一种 CPU 的舍入，可能有一个种子翻过去：允许 ±1
     assert abs(unsteady(BEST["moons", "a'"]) - 7) <= 1 and unsteady(BEST["saturating", "a"]) == 0
     assert abs(unsteady(BEST["saturating", "a'"]) - 5) <= 1 and abs(unsteady(BEST["saturating", "c"]) - 6) <= 1
     assert all(0.855 < BEST["saturating", m]["acc"].mean() < 0.885 for m in METHODS)
@@ -673,32 +525,8 @@ if QUICK:
 # 阴影是 ±1 个标准差。点线是 e = 1/24（见第 9 节）。
 
 # %%
-def fig41(runs_by_label, name):
-    """One panel per task: the error curve of each run, geometric mean ×/÷ geometric std over seeds
-    (mean ± std of log e: the errors span four decades, so the band is drawn on the log scale)."""
-    fig, axes = plt.subplots(1, len(TASKS), figsize=(13, 4.8))
-    for ax, task in zip(axes, TASKS):
-        for (zh, en, style), r in runs_by_label[task]:
-            log_e = np.log10(r["err"][:, ~r["diverged"]])
-            mean_, std_ = log_e.mean(1), log_e.std(1)
-            t = np.arange(log_e.shape[0])
-            line, = ax.plot(t, 10**mean_, style, lw=1.2, label=L(f"{zh}, η_W={r['lr_w']:g}", f"{en}, lr={r['lr_w']:g}"))
-            ax.fill_between(t, 10**(mean_ - std_), 10**(mean_ + std_), color=line.get_color(), alpha=0.2, lw=0)
-        ax.axhline(1 / 24, color="k", lw=0.8, ls=":")
-        ax.set_yscale("log")
-        ax.set_ylim(*((1e-5, 0.3) if task == "moons" else (0.02, 0.3)))
-        ax.set_xlabel(L("迭代次数", "iteration"))
-        ax.set_ylabel(L("误差 e（批平均；对数均值 ± 标准差）", "error e (batch mean; log-mean ± std)"))
-        ax.set_title(L(TASK_NAMES[task], task))
-        ax.legend(fontsize=8, loc="lower left")
-    fig.tight_layout()
-    plotting.show(fig, name)
-
-
-if plt is not None:
-    L = plotting.label
-    fig41({task: [((METHOD_NAMES[m], METHOD_NAMES_EN[m], "-"), BEST[task, m]) for m in METHODS] for task in TASKS},
-          "09_fig41_error_curves")
+fig41({task: [((METHOD_NAMES[m], METHOD_NAMES_EN[m], "-"), BEST[task, m]) for m in METHODS] for task in TASKS},
+      "09_fig41_error_curves")
 
 # %% [markdown]
 # ## 9. 诊断：论文的版本停在了哪里，为什么
@@ -710,14 +538,14 @@ if plt is not None:
 # 2. **输出单元的不动点。** 第一部分说过，信息最大化把斜率调到 α·(输入的尺度) ≈ 常数，中心对准输入的中间——
 #    它要的是 y 在批上**铺满** (0, 1)；可是目标 d 只有 0 和 1。(3.10) 的 β_o 规则要 E[y] = 1/2，
 #    α_o 规则不许 y 挤到两端。如果 y 在批上正好是 (0, 1) 上的均匀分布、并且排序完全正确（d = 1 的样本都在上半），
-#    误差是 e = ½·E[(d − y)²] = ½·∫₀^½ t² dt / ½ = **1/24 ≈ 0.0417**——一个和权重无关的"地板"。
+#    误差是 e = ½·E[(d − y)²] = ½·∫₀^½ t² dt / ½ = **1/24 ≈ 0.0417**——一个和权重无关的“地板”。
 # 3. **α 的尺度不变性。** 权重想让输出更确定，就把 ‖Wᵒ‖ 变大（v 的尺度变大）；而 α_o 的不动点和 v 的尺度成反比
 #    （a* = 1.7488/σ），于是 α_o 跟着变小，把权重的努力抵消掉。看 α_o、‖Wᵒ‖ 和乘积 α_o‖Wᵒ‖。
 # 4. **1/α 项。** α → 0 时 1/α → ∞：它会不会把步长放大到发散？看训练中 α 的最小值和有没有发散。
 # 5. **学习率的量级。** 把 η_I 缩小 10 倍、放大 10 倍（η_W = 1）再跑 (a)。
 
 # %%
-T_LATE = STEPS // 5                                          # "late" = from step T_LATE on
+T_LATE = STEPS // 5                                          # “后期”：从第 T_LATE 步起
 DIAG = {}
 for task in TASKS:
     r = BEST[task, "a"]
@@ -740,7 +568,13 @@ for task in TASKS:
           f"最终误差 {FIN[task, 'a'].mean():.4f}，1/24 = {1 / 24:.4f}")
     print(f"  α 的最小值（输出单元整个训练过程、隐藏单元结束时）{d['alpha_min']:.3f}；"
           f"最后 {STEPS // 5} 步误差的最大变化 {d['drift']:.1e}")
+if QUICK:
+    print(FULL_RUN_NOTE)
 
+# %% [markdown]
+# 第 5 条：η_I 缩小 10 倍、放大 10 倍（η_W = 1）再跑 (a)；这一格末尾一起核对本节的全部结论。
+
+# %%
 LR_I_RUNS = {(task, f): train("a", task, lr_w=1.0, lr_i=LR_I * f) for task in TASKS for f in (0.1, 10)}
 for (task, f), r in LR_I_RUNS.items():
     m_, s_, nd = summary(r)
@@ -752,17 +586,17 @@ LR_I_DIV = {k: summary(r)[2] for k, r in LR_I_RUNS.items()}
 ALPHA_O_MIN_BIG = np.nanmin(LR_I_RUNS["moons", 10]["alpha_o"])
 for task in TASKS if not QUICK else ("moons",):
     d = DIAG[task]
-    assert d["cos_o"] < -0.6 and d["cos_o_seed_max"] < -0.4        # the two directions oppose, every seed
-    assert 0.05 < d["y_lo"] and d["y_hi"] < 0.95 and d["y_mean"] < 0.01   # y kept inside (0.05, 0.95), mean 1/2
-    assert d["alpha_o"][1] < d["alpha_o"][0] and d["Wo"][1] > d["Wo"][0]  # α_o shrinks while ‖Wᵒ‖ grows
-    assert d["drift"] < 1e-3 and 0.9 / 24 < FIN[task, "a"].mean() < 1.2 / 24   # settled, near the 1/24 floor
-    assert d["alpha_min"] > 0.1 and LR_I / d["alpha_min"] < 0.1            # 1/α: harmless at η_I = 0.01
+    assert d["cos_o"] < -0.6 and d["cos_o_seed_max"] < -0.4        # 两个方向相反，每个种子都是
+    assert 0.05 < d["y_lo"] and d["y_hi"] < 0.95 and d["y_mean"] < 0.01   # y 留在 (0.05, 0.95) 里，批平均 1/2
+    assert d["alpha_o"][1] < d["alpha_o"][0] and d["Wo"][1] > d["Wo"][0]  # ‖Wᵒ‖ 变大时 α_o 变小
+    assert d["drift"] < 1e-3 and 0.9 / 24 < FIN[task, "a"].mean() < 1.2 / 24   # 停下了，在地板 1/24 附近
+    assert d["alpha_min"] > 0.1 and LR_I / d["alpha_min"] < 0.1            # 1/α：η_I = 0.01 时无害
 assert DIAG["moons"]["prod"][1] < 0.5 * DIAG["moons"]["prod"][0]
 if not QUICK:
     assert DIAG["moons"]["cos_h"] < -0.3 and DIAG["saturating"]["cos_h"] > 0
     for task in TASKS:
-        assert abs(LR_I_FIN[task, 0.1] / summary(RUNS[task, "a", 1.0])[0] - 1) < 0.05   # η_I/10: same floor
-        assert LR_I_FIN[task, 10] > 1.05 * summary(RUNS[task, "a", 1.0])[0]              # 10 η_I: worse
+        assert abs(LR_I_FIN[task, 0.1] / summary(RUNS[task, "a", 1.0])[0] - 1) < 0.05   # η_I/10：同一个地板
+        assert LR_I_FIN[task, 10] > 1.05 * summary(RUNS[task, "a", 1.0])[0]              # 10 η_I：更差
     assert ALPHA_O_MIN_BIG < 0.05 and LR_I * 10 / ALPHA_O_MIN_BIG > 3 and LR_I_DIV["saturating", 10] == 1
     assert DIAG["moons"]["drift"] < 2e-4 and max(d["y_mean"] for d in DIAG.values()) < 0.006
     assert LR_I / min(d["alpha_min"] for d in DIAG.values()) < 0.07
@@ -781,7 +615,7 @@ if QUICK:
 #    moons 上 cos_h = −0.41，饱和任务上 +0.17（弱的同向）。
 # 3. **不动点的地板。** 训练结束时 (a) 的 y 全在 [0.069, 0.945] 里，批平均 y 和 1/2 差不到 0.006（β_o 规则 (3.10) 的要求；
 #    这里两类各占一半，所以这一条碰巧无害——类别不平衡时它也会和误差打架）。最终误差 0.044、0.048，
-#    和"y 均匀分布且排序全对"的 1/24 = 0.0417 相差不到 20%。
+#    和“y 均匀分布且排序全对”的 1/24 = 0.0417 相差不到 20%。
 # 4. **尺度不变性抵消了权重。** moons 上 ‖Wᵒ‖ 从 5.2 涨到 14.3，α_o 从 1 降到 0.16，乘积 α_o‖Wᵒ‖ 反而从 5.2 降到 2.3；
 #    饱和任务上 ‖Wᵒ‖ 5.2 → 7.6，α_o 1 → 0.71，乘积几乎不变（5.2 → 5.3）。权重把 v 拉开多少，α_o 就缩回多少。
 # 5. **不是学习率的量级问题**：η_I 缩小 10 倍（0.001），5000 步后误差几乎一样（0.0448、0.0480，差 < 5%）——
@@ -790,7 +624,7 @@ if QUICK:
 #    实际的一步更小）；η_I 放大到 0.1 时 α_o 被压到 0.03，单是 1/α 一项一步就贡献 η_I/α_o > 3，比 α_o 本身大两个数量级——
 #    两项在不动点附近仍大体抵消，但它们的差随批涨落，也按 η_I 放大。结果更差、更散（0.054 ± 0.020、0.054 ± 0.012），饱和任务上 10 次里有 1 次发散。
 #
-# 所以论文作者看到的"没有良好的收敛结果"，最可能的原因不是代码写错了：**对输出单元做信息最大化，和"输出等于 0/1 的目标"
+# 所以论文作者看到的“没有良好的收敛结果”，最可能的原因不是代码写错了：**对输出单元做信息最大化，和“输出等于 0/1 的目标”
 # 本身矛盾**——前者要 y 铺满 (0, 1)，后者要 y 挤到两端；再加上 α 的尺度不变性，权重怎么变都赢不了。
 
 # %% [markdown]
@@ -818,7 +652,13 @@ for task in TASKS:
     for m in METHODS:
         print(f"    比 {METHOD_NAMES[m]} 低的种子：{int((fin < FIN[task, m]).sum())}/{len(SEEDS)}，"
               f"配对差 {np.mean(fin - FIN[task, m]):+.5f} ± {np.std(fin - FIN[task, m]):.5f}")
+if QUICK:
+    print(FULL_RUN_NOTE)
 
+# %% [markdown]
+# 核对上面的数，并把 (a″) 加进图 4.1（虚线）：
+
+# %%
 FIX_FIN = {task: FIX[task]["err"][-1] for task in TASKS}
 assert not any(FIX[task]["diverged"].any() for task in TASKS)
 assert (FIX_FIN["moons"] < FIN["moons", "a"]).all() and FIX_FIN["moons"].mean() > 3 * FIN["moons", "c"].mean()
@@ -831,18 +671,15 @@ if not QUICK:
     assert FIX["saturating"]["err"][T_EARLY].mean() < 0.85 * EARLY["saturating", "b"]
     assert abs(unsteady(FIX["moons"]) - 4) <= 1 and abs(unsteady(FIX["saturating"]) - 5) <= 1
 ANNEAL_FIN = {task: summary(ANNEAL_A[task])[0] for task in TASKS}
-assert ANNEAL_FIN["moons"] > 2 * FIX_FIN["moons"].mean()               # annealing alone does not lift the floor
+assert ANNEAL_FIN["moons"] > 2 * FIX_FIN["moons"].mean()               # 只退火抬不走地板
 if not QUICK:
     assert abs(ANNEAL_FIN["moons"] / FIN["moons", "a"].mean() - 1) < 0.02 and ANNEAL_A["moons"]["alpha_o"][-1].mean() < 0.2
     assert 0.03 < 1 - ANNEAL_FIN["saturating"] / FIN["saturating", "a"].mean() < 0.05
     assert ANNEAL_FIN["saturating"] > FIN["saturating", "b"].mean() > FIX_FIN["saturating"].mean()
 
-if plt is not None:
-    fig41({task: [((METHOD_NAMES[m], METHOD_NAMES_EN[m], "-"), BEST[task, m]) for m in METHODS] +
-           [(("(a″) 只在隐藏层、η_I 退火", "(a'') hidden only, annealed", "--"), FIX[task])] for task in TASKS},
-          "09_fig41_with_fix")
-if QUICK:
-    print(FULL_RUN_NOTE)
+fig41({task: [((METHOD_NAMES[m], METHOD_NAMES_EN[m], "-"), BEST[task, m]) for m in METHODS] +
+       [(("(a″) 只在隐藏层、η_I 退火", "(a'') hidden only, annealed", "--"), FIX[task])] for task in TASKS},
+      "09_fig41_with_fix")
 
 # %% [markdown]
 # 先看 (a) 退火：moons 上 0.0440，和不退火的 0.0443 几乎一样，α_o 结束时 0.16——η_I 还大的前段早已把 α_o 压到了底；
@@ -868,7 +705,7 @@ print(f"整个教程用时 {time.perf_counter() - T_START:.0f} s")
 # %% [markdown]
 # ## 小结
 #
-# - 信息最大化规则 (2.6) 是"导数的导数"，引擎两次 `tg.grad` 就得到 (2.10)、(2.11)、(B.4)、(B.5)、(3.9)、(3.10)；
+# - 信息最大化规则 (2.6) 是“导数的导数”，引擎两次 `tg.grad` 就得到 (2.10)、(2.11)、(B.4)、(B.5)、(3.9)、(3.10)；
 #   单个 logistic 单元对高斯输入的不动点是 a* = 1.7488/σ、b* = −a*μ，输出接近均匀分布。
 # - 论文的联合学习 (a) 并不发散，它收敛到 e ≈ 1/24 附近的一个平衡点：输出单元的信息最大化要 y 铺满 (0, 1)，
 #   目标却是 0/1；α_o 随 ‖Wᵒ‖ 反向缩放，权重赢不了。输出单元上两个方向的夹角余弦在每个种子上都是负的。
@@ -878,7 +715,10 @@ print(f"整个教程用时 {time.perf_counter() - T_START:.0f} s")
 #
 # ## 练习
 #
-# 1. 把 moons 换成类别不平衡的数据（比如 d = 1 只占 20%），预测并验证 (3.10) 的 β_o 规则 E[y] = 1/2 会把误差推到哪里。
-# 2. 把饱和任务训练到 50000 步：(a″) 对 (b) 的优势会保持、扩大还是消失？
-# 3. (a′)、(a″) 和 (c) 的一些种子到最后还在振荡。减小 η_W 能不能让它们停下来？量一量隐藏层 α_j 的大小和振荡的关系。
-# 4. 输出单元换成线性的 y = v（不做信息最大化），隐藏层仍按 (3.9) 训练，和 (b) 比一比。
+# 难度：★ 改一个设置再运行；★★ 要写几行代码、先预测再验证；★★★ 一个小实验，要自己设计测量。
+# 用 `train` 和 `summary`（`tinygrad_cn/teach/lessons/joint_learning.py`）即可；这一课的练习还没有自动检查。
+#
+# 1. ★ 把饱和任务训练到 50000 步：(a″) 对 (b) 的优势会保持、扩大还是消失？
+# 2. ★★ 把 moons 换成类别不平衡的数据（比如 d = 1 只占 20%），预测并验证 (3.10) 的 β_o 规则 E[y] = 1/2 会把误差推到哪里。
+# 3. ★★ 输出单元换成线性的 y = v（不做信息最大化），隐藏层仍按 (3.9) 训练，和 (b) 比一比。
+# 4. ★★★ (a′)、(a″) 和 (c) 的一些种子到最后还在振荡。减小 η_W 能不能让它们停下来？量一量隐藏层 α_j 的大小和振荡的关系。

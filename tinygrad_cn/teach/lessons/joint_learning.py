@@ -1,0 +1,257 @@
+"""The experiments and figures of tutorial 09 (联合学习猜想 2016; Bell & Sejnowski 1995): the exact
+histogram entropy at the single unit's fixed point (§2), the n-k-1 network of fig. 3.1 with adaptive
+logistic units (eqs. 3.1–3.4), its joint training (weights by the error gradient 3.5–3.8, α and β by
+the infomax rules 3.9, 3.10), the summaries of a run, and the figures (fig. 2.1, fig. 4.1)."""
+import math
+import time
+
+import numpy as np
+
+from ...core.tensor import Tensor
+from ...nn import datasets, init
+from ...nn.adaptive import AdaptiveLogistic
+from ...nn.module import Module, Parameter
+from .. import plotting
+
+__all__ = ["sig", "erf_cdf", "hist_entropy", "exact_bin_entropy", "N_SAMPLES", "K_HIDDEN", "EPS_SAT",
+           "METHODS", "METHOD_NAMES", "METHOD_NAMES_EN", "TASKS", "TASK_NAMES", "make_task", "task_arrays",
+           "JointNet", "train", "summary", "unsteady", "best_run", "plot_single_unit", "fig41"]
+
+N_SAMPLES, K_HIDDEN = 200, 8  # 200 moons points per seed; k = 8 hidden units
+EPS_SAT = 0.1                 # the saturating task squeezes the inputs into [1 − EPS_SAT, 1]
+METHODS = ("a", "a'", "b", "c")
+METHOD_NAMES = {"a": "(a) 联合学习（论文）", "a'": "(a′) 联合学习，只在隐藏层",
+                "b": "(b) 反向传播，激活固定", "c": "(c) 反向传播，α、β 也学"}
+METHOD_NAMES_EN = {"a": "(a) joint (paper)", "a'": "(a') joint, hidden only",
+                   "b": "(b) backprop, fixed units", "c": "(c) backprop, alpha & beta too"}
+TASKS = ("moons", "saturating")
+TASK_NAMES = {"moons": "普通任务（moons）", "saturating": "饱和任务（输入在 [0.9, 1]）"}
+
+
+def sig(t):
+    """The logistic function in NumPy (for the closed forms)."""
+    return 1 / (1 + np.exp(-t))
+
+
+def erf_cdf(z):
+    """Φ(z), the standard normal CDF, elementwise (math.erf; ±inf allowed)."""
+    return 0.5 * (1 + np.vectorize(math.erf)(np.asarray(z) / math.sqrt(2)))
+
+
+def hist_entropy(y, bins):
+    """Discrete entropy −Σ p_i ln p_i of the histogram of y over `bins` equal bins of [0, 1]."""
+    p = np.histogram(y, bins=bins, range=(0, 1))[0] / y.size
+    p = p[p > 0]
+    return float(-(p * np.log(p)).sum())
+
+
+def exact_bin_entropy(bins, s):
+    """The same entropy for y = σ(s·z), z ~ N(0, 1), exactly: P(y ∈ (y₁, y₂)) = Φ(logit y₂ / s) − Φ(logit y₁ / s)."""
+    edges = np.linspace(0, 1, bins + 1)
+    z = np.empty(bins + 1)
+    z[0], z[-1] = -np.inf, np.inf
+    z[1:-1] = np.log(edges[1:-1] / (1 - edges[1:-1])) / s
+    p = np.diff(erf_cdf(z))
+    return float(-(p * np.log(p)).sum())
+
+
+def make_task(task, seed):
+    """moons (N = 200, noise 0.1), raw coordinates; or the same points squeezed into [1 − ε, 1]."""
+    X, y = datasets.moons(N_SAMPLES, noise=0.1, seed=seed)
+    if task == "saturating":
+        X01 = (X - X.min(0)) / (X.max(0) - X.min(0))
+        X = 1 - EPS_SAT + EPS_SAT * X01
+    return X, y.astype(float)
+
+
+def task_arrays(task, seeds):
+    """One data set per seed, stacked: inputs (N, S, n) and targets (N, S)."""
+    data = [make_task(task, s) for s in seeds]
+    return np.stack([x for x, _ in data], 1), np.stack([d for _, d in data], 1)
+
+
+class JointNet(Module):
+    """S independent n-k-1 networks of fig. 3.1 side by side, no biases, adaptive logistic units."""
+
+    def __init__(self, seeds, n, k):
+        super().__init__()
+        self.S, self.n, self.k = len(seeds), n, k
+        self.Wh = Parameter(np.stack([init.xavier_uniform((k, n), activation="logistic", rng=1000 + s)
+                                      for s in seeds]))                              # (S, k, n)
+        self.Wo = Parameter(np.stack([init.xavier_uniform((1, k), activation="logistic", rng=2000 + s)[0]
+                                      for s in seeds]))                              # (S, k)
+        self.hidden = AdaptiveLogistic(self.S * k)      # α_j = 1, β_j = 0 (the report's step 1)
+        self.output = AdaptiveLogistic(self.S)
+
+    def forward(self, X):                               # X: (N, S, n)
+        N = X.shape[0]
+        self.u = (X.reshape(N, self.S, 1, self.n) * self.Wh).sum(axis=3).reshape(N, self.S * self.k)  # (3.1)
+        self.a = self.hidden(self.u)                                                                  # (3.2)
+        self.v = (self.a.reshape(N, self.S, self.k) * self.Wo).sum(axis=2)                           # (3.3)
+        self.y = self.output(self.v)
+        return self.y                                   # (N, S)
+
+
+def _cosines(net, g_h, g_o, S):
+    """cos of the angle between the infomax ascent and the error descent for (α_o, β_o) per net, and
+    for the hidden layer's 2k numbers (α_j, β_j) stacked per net."""
+    ga, gb = g_o
+    ea, eb = -net.output.alpha.grad.data, -net.output.beta.grad.data
+    cos_o = (ga * ea + gb * eb) / np.sqrt((ga**2 + gb**2) * (ea**2 + eb**2))
+    ga, gb = (g.reshape(S, K_HIDDEN) for g in g_h)
+    ea = -net.hidden.alpha.grad.data.reshape(S, K_HIDDEN)
+    eb = -net.hidden.beta.grad.data.reshape(S, K_HIDDEN)
+    cos_h = (ga * ea + gb * eb).sum(1) / np.sqrt((ga**2 + gb**2).sum(1) * (ea**2 + eb**2).sum(1))
+    return cos_o, cos_h
+
+
+def train(method, task, seeds, steps, lr_w=1.0, lr_i=0.01, anneal=False, log_every=50):
+    """Full-batch training of len(seeds) networks side by side (method "a", "a'", "b" or "c" of §6's
+    table); returns a dict of records. anneal=True lowers the infomax learning rate linearly from lr_i
+    at step 0 to 0 at the last step."""
+    X, D = task_arrays(task, seeds)
+    S = len(seeds)
+    net = JointNet(seeds, X.shape[2], K_HIDDEN)
+    Xt, Dt = Tensor(X), Tensor(D)
+    h_ip, o_ip = method in ("a", "a'"), method == "a"               # who follows the infomax rule
+    by_error = [net.Wh, net.Wo]
+    by_error += {"a": [], "a'": [net.output.alpha, net.output.beta],
+                 "b": [net.hidden.beta, net.output.beta],
+                 "c": [net.hidden.alpha, net.hidden.beta, net.output.alpha, net.output.beta]}[method]
+    err = np.zeros((steps + 1, S))
+    log = {k: [] for k in ("t", "cos_o", "cos_h", "alpha_o", "Wo_norm")}
+    t0 = time.perf_counter()
+    with np.errstate(all="ignore"):          # a diverging run turns into NaN: counted by summary, not hidden
+        for t in range(steps + 1):
+            net.zero_grad()
+            Y = net(Xt)
+            per_net = (0.5 * (Dt - Y) ** 2).mean(axis=0)             # e of eq. 3.4, batch mean, (S,)
+            per_net.sum().backward()
+            err[t] = per_net.data
+            if t == steps:
+                break
+            logging = t % log_every == 0
+            g_h = [g.data for g in net.hidden.infomax_grad(net.u)] if (h_ip or logging) else None
+            g_o = [g.data for g in net.output.infomax_grad(net.v)] if (o_ip or logging) else None
+            if logging:
+                cos_o, cos_h = _cosines(net, g_h, g_o, S)
+                log["cos_o"].append(cos_o)
+                log["cos_h"].append(cos_h)
+                log["t"].append(t)
+                log["alpha_o"].append(net.output.alpha.data.copy())
+                log["Wo_norm"].append(np.linalg.norm(net.Wo.data, axis=1))
+            for p in by_error:                                        # gradient descent on e
+                p.data = p.data - lr_w * p.grad.data
+            eta_i = lr_i * (1 - t / steps) if anneal else lr_i
+            for layer, g, on in ((net.hidden, g_h, h_ip), (net.output, g_o, o_ip)):
+                if on:                                                # gradient ascent on H
+                    layer.alpha.data = layer.alpha.data + eta_i * g[0]
+                    layer.beta.data = layer.beta.data + eta_i * g[1]
+    out = {k: np.array(v) for k, v in log.items()}
+    diverged = ~np.all(np.isfinite(err), axis=0)
+    out.update(err=err, diverged=diverged, net=net, X=X, D=D, Y=Y.data, seconds=time.perf_counter() - t0,
+               acc=((Y.data > 0.5) == D).mean(0), method=method, task=task, lr_w=lr_w, lr_i=lr_i, anneal=anneal)
+    return out
+
+
+def summary(r):
+    """mean ± std of the final error over the runs that did not diverge, and the number that diverged."""
+    ok = ~r["diverged"]
+    fin = r["err"][-1, ok]
+    return (fin.mean() if ok.any() else np.nan), (fin.std() if ok.any() else np.nan), int((~ok).sum())
+
+
+def unsteady(r):
+    """Number of runs whose error still rises by more than 1e-3 in one step during the last 10 % of steps."""
+    tail = r["err"][-(r["err"].shape[0] // 10):]
+    return int((np.nan_to_num(np.diff(tail, axis=0), nan=1.0).max(axis=0) > 1e-3).sum())
+
+
+def best_run(runs):
+    """The run with the lowest mean final error (over the runs that did not diverge)."""
+    return min(runs, key=lambda r: np.nan_to_num(summary(r)[0], nan=np.inf))
+
+
+def plot_single_unit(configs, j, snap, traj, a_fin, b_fin, s_star, bins, rng, name):
+    """Fig. 2.1 for unit j: the input density with the curve σ(ax + b) at the snapshot steps, the output
+    histogram at the start and the end (200,000 samples drawn from `rng`) with the fixed point's density,
+    and a·σ and (centre − μ)/σ of every unit over the iterations. Without matplotlib: nothing (no draw)."""
+    plt = plotting.pyplot(optional=True)
+    if plt is None:
+        return
+    L = plotting.label
+    MU = np.array([c[0] for c in configs])
+    SD = np.array([c[1] for c in configs])
+    steps = max(snap)
+    fig, axes = plt.subplots(2, 2, figsize=(11, 7.5))
+    ax = axes[0, 0]
+    xg = np.linspace(MU[j] - 4 * SD[j], MU[j] + 4 * SD[j], 400)
+    ax.fill_between(xg, np.exp(-(xg - MU[j])**2 / (2 * SD[j]**2)) / (SD[j] * math.sqrt(2 * math.pi)),
+                    color="0.85", label=L("输入密度 f_x", "input density f_x"))
+    ax.set_xlabel("x")
+    ax.set_ylabel(L("密度", "density"))
+    ax2 = ax.twinx()
+    for t, c in zip(snap, plt.cm.viridis(np.linspace(0, 0.9, len(snap)))):
+        a_t, b_t = snap[t]
+        ax2.plot(xg, sig(a_t[j] * xg + b_t[j]), color=c, label=L(f"第 {t} 步", f"step {t}"))
+    ax2.set_ylabel("y = σ(ax + b)")
+    ax2.set_ylim(0, 1)
+    ax2.legend(loc="lower right", fontsize=8)
+    ax.set_title(L(f"曲线移到输入密度上（μ = {MU[j]:g}, σ = {SD[j]:g}）", "the curve moves onto the density"))
+
+    ax = axes[0, 1]
+    x = MU[j] + SD[j] * rng.standard_normal(200000)
+    ax.hist(sig(x), bins=bins, range=(0, 1), density=True, alpha=0.5, label=L("第 0 步", "step 0"))
+    ax.hist(sig(a_fin[j] * x + b_fin[j]), bins=bins, range=(0, 1), density=True, alpha=0.6,
+            label=L(f"第 {steps} 步", f"step {steps}"))
+    yg = np.linspace(0.002, 0.998, 400)
+    zz = np.log(yg / (1 - yg)) / s_star
+    ax.plot(yg, np.exp(-zz**2 / 2) / math.sqrt(2 * math.pi) / (s_star * yg * (1 - yg)), "k--",
+            label=L("不动点的理论密度", "fixed-point density"))
+    ax.set_ylim(0, 4)
+    ax.set_xlabel("y")
+    ax.set_ylabel(L("密度", "density"))
+    ax.legend(fontsize=8)
+    ax.set_title(L("输出直方图变平（20 格；纵轴截在 4）", "the output histogram flattens (20 bins; clipped at 4)"))
+
+    ts = np.array([r[0] for r in traj])
+    for k_, (m_, s_) in enumerate(configs):
+        axes[1, 0].plot(ts, [r[1][k_] for r in traj], label=f"μ={m_:g}, σ={s_:g}")
+        axes[1, 1].plot(ts, [r[2][k_] for r in traj], label=f"μ={m_:g}, σ={s_:g}")
+    axes[1, 0].axhline(s_star, color="k", ls="--", lw=1)
+    axes[1, 0].set_ylabel(L("a·σ（虚线 s* = 1.7488）", "a·σ (dashed: s* = 1.7488)"))
+    axes[1, 1].axhline(0, color="k", ls="--", lw=1)
+    axes[1, 1].set_ylabel(L("(中心 −b/a − μ)/σ", "(centre −b/a − μ)/σ"))
+    axes[1, 1].set_ylim(-3, 3)
+    for ax in axes[1]:
+        ax.set_xlabel(L("迭代次数", "iteration"))
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    plotting.show(fig, name)
+
+
+def fig41(runs_by_label, name):
+    """Fig. 4.1 redrawn, one panel per task: the error curve of each run, geometric mean ×/÷ geometric std
+    over seeds (mean ± std of log e: the errors span four decades, so the band is drawn on the log scale).
+    `runs_by_label[task]` lists ((Chinese label, English label, line style), run). Without matplotlib: nothing."""
+    plt = plotting.pyplot(optional=True)
+    if plt is None:
+        return
+    L = plotting.label
+    fig, axes = plt.subplots(1, len(TASKS), figsize=(13, 4.8))
+    for ax, task in zip(axes, TASKS):
+        for (zh, en, style), r in runs_by_label[task]:
+            log_e = np.log10(r["err"][:, ~r["diverged"]])
+            mean_, std_ = log_e.mean(1), log_e.std(1)
+            t = np.arange(log_e.shape[0])
+            line, = ax.plot(t, 10**mean_, style, lw=1.2, label=L(f"{zh}, η_W={r['lr_w']:g}", f"{en}, lr={r['lr_w']:g}"))
+            ax.fill_between(t, 10**(mean_ - std_), 10**(mean_ + std_), color=line.get_color(), alpha=0.2, lw=0)
+        ax.axhline(1 / 24, color="k", lw=0.8, ls=":")
+        ax.set_yscale("log")
+        ax.set_ylim(*((1e-5, 0.3) if task == "moons" else (0.02, 0.3)))
+        ax.set_xlabel(L("迭代次数", "iteration"))
+        ax.set_ylabel(L("误差 e（批平均；对数均值 ± 标准差）", "error e (batch mean; log-mean ± std)"))
+        ax.set_title(L(TASK_NAMES[task], task))
+        ax.legend(fontsize=8, loc="lower left")
+    fig.tight_layout()
+    plotting.show(fig, name)
