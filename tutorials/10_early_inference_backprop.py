@@ -682,6 +682,8 @@ for seed in XOR_SEEDS:
             spike_before.append(before)
             spike_rest.append(rest)
             print(f"{seed:>8} {method:>4} {jump.sum():>6} {before:>22.3f} {rest:>18.3f}")
+if QUICK:
+    print("（快速运行：只有种子 0、60 轮；正文的范围来自完整运行，5 个种子、200 轮）")
 assert len(spike_ratio) == 2 * len(XOR_SEEDS)                # 每次训练都有尖峰
 assert min(spike_ratio) > (1.5 if QUICK else 5)             # ……紧跟在最大的几步之后
 if not QUICK:                                                 # 上面正文引用的范围
