@@ -11,6 +11,7 @@ in the spirit of Chainer's ``check_backward``).
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,7 +79,7 @@ def differences_jacobian(calls: FreshCalls, xs, eps: float, method: str = "centr
     return results
 
 
-def numerical_grad(f, *inputs, eps=None, method="central"):
+def numerical_grad(f: Callable, *inputs, eps: float | None = None, method: str = "central") -> np.ndarray | tuple:
     """∂f/∂input by finite differences, on float64 copies of the inputs.
 
     ``method``: ``"central"`` (eq. 5.59, default Δx = 1e-6) or ``"forward"`` (eq. 5.58, default

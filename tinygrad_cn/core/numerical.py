@@ -10,6 +10,7 @@ inputs are checked in float32 at float32 tolerances as well as in float64.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,7 +41,7 @@ class Mismatch:
     right: float | None = None
     kinked: bool = False             # the one-sided slopes differ: no derivative here
     note: str = ""
-    probe: tuple = field(default=None, repr=False)   # (calls, xs, u, select, tol) for the slopes
+    probe: tuple | None = field(default=None, repr=False)   # (calls, xs, u, select, tol) for the slopes
 
     def row(self, width: int = 26) -> str:
         vals = "".join(f"{self.values.get(m, float('nan')):>14.7g}" if m in self.values else f"{'-':>14}"
@@ -220,8 +221,9 @@ def _settle_kinks(report, eps_of, several):
     report.failures = still
 
 
-def check_grad(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, modes=_MODES, order=1, max_entries=4096,
-               projections=3, seed=0, max_report=10):
+def check_grad(f: Callable[..., Tensor], *inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
+               modes: Sequence[str] = _MODES, order: int = 1, max_entries: int = 4096, projections: int = 3,
+               seed: int = 0, max_report: int = 10) -> GradCheckReport:
     """Check ∂f/∂inputs by reverse and forward mode against central differences (eq. 5.59).
 
     Small problems (at most ``max_entries`` Jacobian entries) compare every entry; larger ones

@@ -31,7 +31,7 @@ _KIND_ERRORS = {
 }
 
 _seq = itertools.count(1)   # creation order: node numbers follow it (``graph.node_names``)
-_READ_WATCH = contextvars.ContextVar("tinygrad_cn_value_reads", default=None)
+_READ_WATCH: contextvars.ContextVar[Callable | None] = contextvars.ContextVar("tinygrad_cn_value_reads", default=None)
 
 
 @contextlib.contextmanager

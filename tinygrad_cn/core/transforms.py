@@ -163,7 +163,7 @@ def _check_tangents(primals, tangents, who):
     return ts
 
 
-def jvp(f: Callable[..., Tensor], primals: Sequence, tangents: Sequence) -> tuple[Tensor, Tensor]:
+def jvp(f: Callable, primals: Sequence, tangents: Sequence) -> tuple[Tensor, Tensor]:
     """``out, out_tangent = jvp(f, primals, tangents)``: forward mode, one sweep; ``out_tangent``
     is ∂f/∂primals · tangents, a column of the Jacobian per one-hot tangent (NNDL eqs. 5.69–5.74)."""
     primals, tangents = tuple(primals), tuple(tangents)
@@ -201,7 +201,7 @@ def forward_sweep(output: Tensor, seeds: dict) -> Tensor:
     return output.tangent
 
 
-def jacobian(f: Callable[..., Tensor], *xs, mode: str = "reverse") -> Tensor | tuple:
+def jacobian(f: Callable, *xs, mode: str = "reverse") -> Tensor | tuple:
     """The Jacobian ∂f/∂x, of shape ``out.shape + x.shape`` (a tuple of them for several xs).
 
     ``mode="forward"`` takes one forward sweep per input element (n), ``"reverse"`` one reverse
@@ -239,7 +239,7 @@ def jacobian(f: Callable[..., Tensor], *xs, mode: str = "reverse") -> Tensor | t
     return jacs[0] if len(jacs) == 1 else tuple(jacs)
 
 
-def hessian(f: Callable[..., Tensor], x) -> Tensor:
+def hessian(f: Callable[..., Tensor], x) -> Tensor | tuple:
     """The Hessian of scalar-valued f at x, forward-over-reverse: n forward sweeps over the graph
     of the gradient."""
     return jacobian(grad(f), x, mode="forward")

@@ -28,7 +28,7 @@ class Linear(Module):
     ``"tanh"``) sets Xavier's gain (4 or 1, see ``init``). Biases start at 0. ``rng``: None, a seed
     or a numpy Generator. ``dtype``: float64 by default, or np.float32."""
 
-    def __init__(self, in_features, out_features, bias=True, init="xavier_uniform",
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, init: str = "xavier_uniform",
                  activation=None, rng=None, dtype=np.float64):
         super().__init__()
         self.in_features, self.out_features = int(in_features), int(out_features)
@@ -42,7 +42,7 @@ class Linear(Module):
         else:
             self.bias = None
 
-    def forward(self, x):
+    def forward(self, x) -> Tensor:
         x = x if isinstance(x, Tensor) else Tensor(x)
         if x.ndim == 0 or x.shape[-1] != self.in_features:
             raise ValueError(f"Linear({self.in_features}, {self.out_features}): the input's last axis "
@@ -58,7 +58,7 @@ class Sequential(Module):
     """Modules applied in order: a⁽⁰⁾ = x → z⁽¹⁾ → a⁽¹⁾ → … → a⁽ᴸ⁾ (eq. 5.30). Registered under the
     names "0", "1", ...; indexable and iterable."""
 
-    def __init__(self, *modules):
+    def __init__(self, *modules: Module) -> None:
         super().__init__()
         if len(modules) == 1 and isinstance(modules[0], (list, tuple)):
             modules = tuple(modules[0])
@@ -83,7 +83,7 @@ class Sequential(Module):
         self.add_module(str(len(self)), module)
         return self
 
-    def forward(self, x):
+    def forward(self, x) -> Tensor:
         for m in self.children():
             x = m(x)
         return x
@@ -102,7 +102,7 @@ class Maxout(Module):
                                                 dtype=dtype, rng=_init.as_rng(rng)))
         self.bias = Parameter(np.zeros(self.out_features * self.k, dtype))
 
-    def forward(self, x):
+    def forward(self, x) -> Tensor:
         return F.maxout(F.linear(x, self.weight, self.bias), self.k)
 
     def extra_repr(self):
@@ -159,14 +159,14 @@ class Dropout(Module):
     ``rng``: None (``init``'s generator), a seed or a Generator; a seed makes the masks
     reproducible."""
 
-    def __init__(self, p=0.5, rng=None):
+    def __init__(self, p: float = 0.5, rng=None) -> None:
         super().__init__()
         if not 0 <= p < 1:
             raise ValueError(f"Dropout: the drop probability p must be in [0, 1), got {p}")
         self.p = float(p)
         self.rng = None if rng is None else _init.as_rng(rng)
 
-    def forward(self, x):
+    def forward(self, x) -> Tensor:
         return F.dropout(x, self.p, self.training, rng=self.rng)
 
     def extra_repr(self):
@@ -199,7 +199,7 @@ class BatchNorm1d(Module):
         self.register_buffer("running_var", np.ones(self.num_features, dtype))
         self.register_buffer("num_batches_tracked", np.array(0, np.int64))
 
-    def forward(self, x):
+    def forward(self, x) -> Tensor:
         x = x if isinstance(x, Tensor) else Tensor(x)
         if x.ndim != 2 or x.shape[1] != self.num_features:
             raise ValueError(f"BatchNorm1d({self.num_features}): input must have shape (m, "

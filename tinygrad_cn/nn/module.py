@@ -7,6 +7,8 @@ in assignment order, so ``parameters()``, ``named_parameters()``, ``zero_grad()`
 themselves are in ``layers``, ``activations`` and ``adaptive``; their gradients come from the
 recorded graph of engine ops, in reverse or forward mode, to any order.
 """
+from __future__ import annotations
+
 import contextlib
 from collections import OrderedDict
 from typing import NamedTuple
@@ -32,7 +34,7 @@ class Parameter(Tensor):
 
     __slots__ = ()
 
-    def __init__(self, data, name=None, dtype=None):
+    def __init__(self, data, name: str | None = None, dtype=None):
         arr = as_array(data, dtype, who="Parameter")
         if dtype is None and arr.dtype.kind in "biu":
             arr = arr.astype(np.float64)
@@ -46,7 +48,7 @@ class Module:
     """Base class of layers and networks: subclasses set attributes in ``__init__`` (after calling
     ``super().__init__()``) and define ``forward``."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
@@ -147,7 +149,7 @@ class Module:
     def children(self):
         return [m for _, m in self.named_children()]
 
-    def named_parameters(self, prefix=""):
+    def named_parameters(self, prefix: str = "") -> list[tuple[str, Parameter]]:
         """(dotted name, Parameter) in registration order; a parameter shared by several modules
         (RHW fig. 5: an iterated net is a layered net with shared weights) is listed once."""
         seen = set()
@@ -159,7 +161,7 @@ class Module:
                     out.append((f"{mname}.{k}" if mname else k, p))
         return out
 
-    def parameters(self):
+    def parameters(self) -> list[Parameter]:
         return [p for _, p in self.named_parameters()]
 
     def named_buffers(self, prefix=""):
@@ -170,23 +172,23 @@ class Module:
                     out.append((f"{mname}.{k}" if mname else k, b))
         return out
 
-    def num_parameters(self):
+    def num_parameters(self) -> int:
         """The number of learnable numbers (shared parameters counted once)."""
         return int(sum(p.size for p in self.parameters()))
 
     # ---- training helpers ----------------------------------------------------------------------
-    def zero_grad(self):
+    def zero_grad(self) -> None:
         """Set ``.grad`` of every parameter to None (gradients add up over backward calls)."""
         _zero_grad(self.parameters())
 
-    def train(self, mode=True):
+    def train(self, mode: bool = True) -> Module:
         """Training mode (Dropout drops, BatchNorm uses batch statistics), for this module and all
         below it; returns self."""
         for m in self.modules():
             object.__setattr__(m, "training", bool(mode))
         return self
 
-    def eval(self):
+    def eval(self) -> Module:
         """Evaluation mode (Dropout passes through, BatchNorm uses its running statistics)."""
         return self.train(False)
 
@@ -206,13 +208,13 @@ class Module:
         return self
 
     # ---- state ------------------------------------------------------------------------------------
-    def state_dict(self):
+    def state_dict(self) -> dict[str, np.ndarray]:
         """{dotted name: copy of the array} for every parameter and buffer."""
         out = OrderedDict((k, p.data.copy()) for k, p in self.named_parameters())
         out.update((k, np.array(b, copy=True)) for k, b in self.named_buffers())
         return out
 
-    def load_state_dict(self, state, strict=True):
+    def load_state_dict(self, state: dict, strict: bool = True) -> LoadResult:
         """Copy arrays from ``state`` into the parameters and buffers of the same names, cast to
         their dtypes; returns ``LoadResult(missing_keys, unexpected_keys)`` (PyTorch's pair).
 
@@ -220,7 +222,7 @@ class Module:
         naming them. ``strict=False``: the names both have are loaded and the others are only
         reported in the result. Either way a wrong shape or a non-numeric array raises, and
         everything is checked before anything changes (nothing is ever partly loaded)."""
-        targets = OrderedDict()
+        targets: dict[str, tuple] = OrderedDict()
         for k, p in self.named_parameters():
             targets[k] = ("param", p)
         for mname, m in self.named_modules():
@@ -258,10 +260,10 @@ class Module:
         return LoadResult(missing, unexpected)
 
     # ---- calling ------------------------------------------------------------------------------------
-    def forward(self, *args, **kwargs):
+    def forward(self, *args, **kwargs) -> Tensor:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args, **kwargs) -> Tensor:
         return self.forward(*args, **kwargs)
 
     def extra_repr(self):

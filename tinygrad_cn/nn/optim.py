@@ -20,6 +20,10 @@ parameters stay float32, and an array you hold as ``p.data`` sees every step); t
 parameter needs are made at its first step and reused. Parameters whose ``.grad`` is None are
 skipped.
 """
+from __future__ import annotations
+
+from collections.abc import Iterable
+
 import numpy as np
 
 from ..core.sweeps import zero_grad as _zero_grad
@@ -71,7 +75,7 @@ class Optimizer:
         for g in self.param_groups:
             g["lr"] = value
 
-    def zero_grad(self):
+    def zero_grad(self) -> None:
         """Set ``.grad`` of every parameter to None."""
         for g in self.param_groups:
             _zero_grad(g["params"])
@@ -100,7 +104,7 @@ class Optimizer:
             buf = st[key] = np.zeros_like(p.data)
         return buf
 
-    def step(self):
+    def step(self) -> None:
         raise NotImplementedError
 
 
@@ -121,7 +125,7 @@ class SGD(Optimizer):
     0.002)(w + Δw), is not ``weight_decay`` either. Both comparisons: docs/derivations/momentum.md.
     """
 
-    def __init__(self, params, lr, momentum=0.0, weight_decay=0.0):
+    def __init__(self, params: Iterable, lr: float, momentum: float = 0.0, weight_decay: float = 0.0) -> None:
         if lr <= 0:
             raise ValueError(f"SGD: lr must be positive, got {lr}")
         if not 0 <= momentum < 1:
@@ -130,7 +134,7 @@ class SGD(Optimizer):
             raise ValueError(f"SGD: weight_decay must be ≥ 0, got {weight_decay}")
         super().__init__(params, {"lr": lr, "momentum": momentum, "weight_decay": weight_decay})
 
-    def step(self):
+    def step(self) -> None:
         for group in self.param_groups:
             eps, alpha = group["lr"], group["momentum"]
             for p, g in self._grads(group):
@@ -156,7 +160,8 @@ class Adam(Optimizer):
     m_0 = v_0 = 0. ``weight_decay`` adds λw to g (L2, not AdamW's decoupled decay). At t = 1 the
     step is lr·g/(|g| + ε) ≈ lr·sign(g) for every parameter, whatever the gradient's scale."""
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+    def __init__(self, params: Iterable, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0.0) -> None:
         if lr <= 0:
             raise ValueError(f"Adam: lr must be positive, got {lr}")
         if not all(0 <= b < 1 for b in betas):
@@ -164,7 +169,7 @@ class Adam(Optimizer):
         super().__init__(params, {"lr": lr, "betas": tuple(betas), "eps": eps,
                                   "weight_decay": weight_decay})
 
-    def step(self):
+    def step(self) -> None:
         for group in self.param_groups:
             lr, (b1, b2), eps = group["lr"], group["betas"], group["eps"]
             for p, g in self._grads(group):
