@@ -517,3 +517,10 @@ def test_a_predict_cell_that_sets_no_answer_fails_naming_it(tmp_path):
     path = write(tmp_path, "01_bad.py", "# %% [predict] choices=a|b\n# which?\nanswer = 'c'\n")
     rc, out = step(tmp_path, path, "--all")
     assert rc == 1 and "answer = 'c' is not one of the choices" in out and "cell 1" in out
+
+
+def test_listed_titles_drop_the_tutorial_number_and_mark_case_studies(tmp_path):
+    (tmp_path / "06_case.py").write_text("# %% [markdown]\n# # 教程 06（案例）：镜像对称\n", encoding="utf-8")
+    (tmp_path / "01_lesson.py").write_text("# %% [markdown]\n# # 教程 01：σ(wx + b)\n", encoding="utf-8")
+    assert catalog.Tutorial("06", "case", tmp_path / "06_case.py").title == "案例：镜像对称"
+    assert catalog.Tutorial("01", "lesson", tmp_path / "01_lesson.py").title == "σ(wx + b)"

@@ -29,12 +29,14 @@ class Tutorial:
 
     @property
     def title(self):
-        """The first heading of the first text cell, without a leading "教程 NN：" (or the name)."""
+        """The first heading of the first text cell, without a leading "教程 NN：" (or the name); a
+        case study's "教程 NN（案例）：" becomes "案例："."""
         for cell in read_cells(self.path):
             if cell.kind == "markdown":
                 m = re.search(r"^#+\s+(.+)$", cell.source, re.M)
                 if m:
-                    return re.sub(r"^教程\s*\d+\s*[:：]\s*", "", m.group(1)).strip()
+                    return re.sub(r"^教程\s*\d+\s*(（案例）)?\s*[:：]\s*",
+                                  lambda h: "案例：" if h.group(1) else "", m.group(1)).strip()
         return self.name
 
 
