@@ -176,15 +176,19 @@ def test_03_runs_and_its_measurements_match_the_error_analysis(monkeypatch, tmp_
     assert -1.5 < fwd["k_round"] < -0.5 and -1.5 < cen["k_round"] < -0.5  # round-off ∝ 1/Δx
     assert cen["best_err"] < fwd["best_err"] / 100 and cen["best_err"] > 1e-13
     assert ns["answer"] == "规则A" and ns["failed"].culprit.node == "v2 = a_sin_a_wrong(v1)"
+    from tinygrad_cn.teach import symbolic
+    assert symbolic.evaluate(ns["df_dw"], x=1.0, w=0.0, b=0.0) == 0.25  # eq. 5.68: σ′(0)·x = 1/4
     net, lm = ns["net"], ns["lm"]
-    assert all(net[k][0] == 3 * k + 1 for k in net)                      # the formula: 3k + 1 nodes
-    assert 70_000 < net[32][2] < 80_000 and net[32][4] < 300             # "七万多个结点 … 不到 300 个"
-    assert net[32][1] / net[16][1] > 3.5 and net[32][2] / net[16][2] > 7  # ∝ k², ∝ k³
-    assert all(2 < net[k][4] / net[k][3] < 3 for k in net)               # a constant ratio, tending to 3
-    assert lm[20][1] > 10**8 and 150 < lm[20][4] < 250                   # "一亿多 … 两百来个"
-    assert all(lm[k][2] <= 8 * k for k in lm)                            # shared: about 8k
+    assert all(net[k]["formula"] == 3 * k + 1 for k in net)              # the formula: 3k + 1 nodes
+    assert 70_000 < net[32]["all"] < 80_000 and net[32]["with_grads"] < 300  # "七万多个节点 … 不到 300 个"
+    assert net[32]["first"] / net[16]["first"] > 3.5 and net[32]["all"] / net[16]["all"] > 7  # ∝ k², ∝ k³
+    assert net[32]["with_grads"] - net[16]["with_grads"] == 9 * 16       # "连同反向扫描每层 9 个"
+    assert all(2 < net[k]["with_grads"] / net[k]["graph"] < 3 for k in net)  # a constant ratio, tending to 3
+    assert lm[20]["first"] > 10**8 and 150 < lm[20]["with_grads"] < 250  # "一亿多 … 两百来个"
+    assert all(lm[k]["distinct"] <= 8 * k for k in lm)                   # shared: about 8k
     assert ns["fd_calls"] == 2 * 200 + 1
     assert ns["worst"]["中心差分"] > 1000 * ns["worst"]["自动微分"]
+    assert np.abs(ns["g_fd"] - ns["g_ad"]).max() < 1e-7                  # round-off ε|f|/Δx, |f| ≈ 100
     at_zero = ns["at_zero"]
     assert at_zero.values["reverse"] == 0 and np.isclose(at_zero.central, 0.5)
 

@@ -1,11 +1,12 @@
 """The measurements and figures of the lesson on three ways to differentiate (tutorial 03): where a
-finite difference's error curve bottoms out, its slopes either side (NNDL eqs. 5.58, 5.59), and the
+finite difference's error curve bottoms out, its slopes either side (NNDL eqs. 5.58, 5.59), the node
+counts of symbolic derivatives against the recorded graph (expression swell, NNDL fig. 5.7), and the
 two figures (the error against Δx; expression swell against depth)."""
 import numpy as np
 
-from .. import plotting
+from .. import plotting, symbolic
 
-__all__ = ["error_curve", "plot_difference_errors", "plot_expression_swell"]
+__all__ = ["count_nodes", "error_curve", "plot_difference_errors", "plot_expression_swell"]
 
 
 def _smooth(err, width=9):
@@ -34,6 +35,21 @@ def error_curve(dxs, err):
                 k_round=_slope(dxs[left], err[left]))
 
 
+def count_nodes(f, wrt):
+    """Node counts of a recorded scalar ``f`` and of its derivatives with respect to the leaves ``wrt``:
+    a dict with ``formula`` (f written as a tree), ``first`` (the tree of ∂f/∂wrt[0]), ``all`` (the trees
+    of every ∂f/∂w summed), ``distinct`` (∂f/∂wrt[0] with equal subexpressions merged), ``graph`` (f's
+    recorded graph) and ``with_grads`` (the graph of f and every gradient, the reverse sweep recorded
+    by ``backward(create_graph=True)``; this fills the leaves' ``.grad``)."""
+    derivs = [symbolic.derivative(f, w) for w in wrt]
+    counts = dict(formula=symbolic.size(f), first=symbolic.size(derivs[0]),
+                  all=sum(map(symbolic.size, derivs)), distinct=symbolic.size(derivs[0], distinct=True),
+                  graph=symbolic.graph_size(f))
+    f.backward(create_graph=True)
+    counts["with_grads"] = symbolic.graph_size(*[w.grad for w in wrt])
+    return counts
+
+
 def plot_difference_errors(plt, dxs, err_fwd, err_cen, x0, name):
     """The U-shaped error of both differences of sin at ``x0`` on log-log axes, with the truncation
     and round-off estimates, √ε, ∛ε and ε; saved as <OUT>/<name>.png."""
@@ -59,19 +75,18 @@ def plot_difference_errors(plt, dxs, err_fwd, err_cen, x0, name):
 
 
 def plot_expression_swell(plt, net, lm, name):
-    """Node counts against depth k. ``net``: {k: (formula f, ∂f/∂w1, all k partials, graph f,
-    graph f + gradients)} of the k-layer net (log-log); ``lm``: {k: (formula f, df/dx, shared,
-    graph f, graph f + gradient)} of the logistic map (log y). Saved as <OUT>/<name>.png."""
+    """Node counts against depth k: ``net`` and ``lm`` map k to ``count_nodes`` of the k-layer net
+    (drawn log-log) and of the logistic map (log y). Saved as <OUT>/<name>.png."""
     L = plotting.label
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4.2))
     ks = sorted(net)
-    for col, style, text in ((2, "o-", "符号微分：全部 k 个偏导数"), (1, "s-", "符号微分：∂f/∂w1"),
-                             (4, "^-", "自动微分：f 与全部梯度的计算图"), (3, "v-", "计算图 f")):
+    for col, style, text in (("all", "o-", "符号微分：全部 k 个偏导数"), ("first", "s-", "符号微分：∂f/∂w1"),
+                             ("with_grads", "^-", "自动微分：f 与全部梯度的计算图"), ("graph", "v-", "计算图 f")):
         a1.loglog(ks, [net[k][col] for k in ks], style, label=text)
     a1.set_title(L("k 层网络（双对数坐标）", "k-layer net (log-log)"))
     ks = sorted(lm)
-    for col, style, text in ((1, "o-", "符号微分 df/dx"), (0, "s-", "公式 f 本身"), (2, "d--", "合并相同子式后"),
-                             (4, "^-", "自动微分：f 与梯度的计算图")):
+    for col, style, text in (("first", "o-", "符号微分 df/dx"), ("formula", "s-", "公式 f 本身"),
+                             ("distinct", "d--", "合并相同子式后"), ("with_grads", "^-", "自动微分：f 与梯度的计算图")):
         a2.semilogy(ks, [lm[k][col] for k in ks], style, label=text)
     a2.set_title(L("logistic 映射（纵轴对数坐标）", "logistic map (log y)"))
     for ax in (a1, a2):
