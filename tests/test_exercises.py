@@ -33,6 +33,12 @@ MISTAKES = {
     "06.1": ("x[5 - i]", "x[i]", "对称的应当正好 8 个"),
     "06.2": ("delta = -eps * g + alpha * delta", "delta = -eps * g", "没有动量"),
     "06.3": ("b2 = np.array([5.0])", "b2 = np.array([-5.0])", "卡住的网络"),
+    "07.1": ("np.minimum(y - 0.8, 0.0)", "y - 0.8", "超过 0.8 以后不该再有误差"),
+    "08.1": ("Ws = [tg.Tensor(W, requires_grad=True) for _ in range(T)]", "Ws = [tg.Tensor(W, requires_grad=True)] * T",
+             "同一个张量（扇出）"),
+    "09.1": ("np.mean(1.0 / alpha + u * (1.0 - 2.0 * y))", "np.mean(u * (1.0 - 2.0 * y))", "少了 1/α 一项"),
+    "10.1": ("return rho_prime * (b + W @ r)", "return b + W @ r", "少乘了 ρ′(sᵢ)"),
+    "11.1": ("hs[i - 1] + g(i, targets[i]) - g(i, hs[i])", "g(i, targets[i])", "没有差分修正"),
     "13.1": ("w.zero_grad()", "pass", "两次 backward() 之间要清零"),
     "13.2": ("grads[id(inp)] + contribution", "contribution", "不能覆盖（=）"),
     "13.3": ("return w * w.detach()", "return w * w", "两个因子都连着 w"),
@@ -69,6 +75,8 @@ def test_every_core_lesson_has_two_exercises_graded_by_stars():
     assert set(MISTAKES) == set(EXERCISES)
     for lesson in ("01", "02", "03", "04", "05", "06", "13", "14"):
         assert len([e for e in EXERCISES.values() if e.lesson == lesson]) >= 2, lesson
+    for lesson in ("07", "08", "09", "10", "11"):              # the case studies: at least one each
+        assert any(e.lesson == lesson for e in EXERCISES.values()), lesson
     assert {e.stars for e in EXERCISES.values()} == {1, 2, 3}
     assert all(e.task().startswith(f"练习 {e.id} ") and e.hints for e in EXERCISES.values())
 

@@ -4,7 +4,21 @@ Each exercise is graded ★ / ★★ / ★★★ and belongs to a lesson (its id
 2). ``base`` says what an exercise is and how a learner's file is checked; ``lessonNN`` holds the
 checks of lesson NN; ``files/`` the reference solutions, from which the stubs are made.
 """
-from . import lesson01, lesson02, lesson03, lesson04, lesson05, lesson06, lesson13, lesson14  # noqa: F401  (they register)
+from . import (  # noqa: F401  (they register)
+    lesson01,
+    lesson02,
+    lesson03,
+    lesson04,
+    lesson05,
+    lesson06,
+    lesson07,
+    lesson08,
+    lesson09,
+    lesson10,
+    lesson11,
+    lesson13,
+    lesson14,
+)
 from .base import EXERCISES, Exercise, run_check
 
 __all__ = ["EXERCISES", "Exercise", "run_check", "find"]
