@@ -706,7 +706,7 @@ plot_error_curves(as_written, runs)
 # 3. “误差在阈值内为零”这种规定，写成程序时每个细节（跳变还是连续、与动量的相互作用）都会影响训练。
 #    一篇论文的一句话，复现时可能有好几种读法；把它们都写出来、量出来。
 #
-# ## 练习（★ 容易，★★ 中等，★★★ 难；这一课的练习没有自动检查）
+# ## 练习（★ 容易，★★ 中等，★★★ 难；1–4 没有自动检查）
 #
 # 1. ★★ 在第 4 节里求出 `weight_decay` 取多少时，零梯度权重的大根恰好是 0.998（提示：把 z = 0.998 代入特征方程；
 #    答案约为 0.002(1 − α)/ε）。用这个值代替 `rhw_decay` 重跑第 7 节，特征还在吗？
@@ -715,6 +715,17 @@ plot_error_curves(as_written, runs)
 # 3. ★ 第 5 节的配置不加衰减、跑 6000 轮，网络最终能离开平台吗？在第几轮左右？
 # 4. ★★★ 把人物编码层从 6 个单元改成 3 个（要改 `FamilyNet`：复制一份到你自己的文件里），国籍、辈分、支系三个特征
 #    还能各占一个单元吗？
+#
+# 下面的练习会自己检查：
+#
+# - ★ 07.1 RHW 图 4：过了 0.8 / 0.2 就不算错（读法 B，第 3 节）
+#
+# 列出、开始、检查、提示：
+#
+#     python -m tinygrad_cn.exercises list --lesson 07
+#     python -m tinygrad_cn.exercises start 07.1 --dir 我的练习
+#     python -m tinygrad_cn.exercises check 07.1 --dir 我的练习
+#     python -m tinygrad_cn.exercises hint 07.1
 
 # %%
 print(f"全部用时 {time.perf_counter() - T_START:.1f} s")

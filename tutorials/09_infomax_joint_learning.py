@@ -716,9 +716,20 @@ print(f"整个教程用时 {time.perf_counter() - T_START:.0f} s")
 # ## 练习
 #
 # 难度：★ 改一个设置再运行；★★ 要写几行代码、先预测再验证；★★★ 一个小实验，要自己设计测量。
-# 用 `train` 和 `summary`（`tinygrad_cn/teach/lessons/joint_learning.py`）即可；这一课的练习还没有自动检查。
+# 用 `train` 和 `summary`（`tinygrad_cn/teach/lessons/joint_learning.py`）即可；1–4 没有自动检查。
 #
 # 1. ★ 把饱和任务训练到 50000 步：(a″) 对 (b) 的优势会保持、扩大还是消失？
 # 2. ★★ 把 moons 换成类别不平衡的数据（比如 d = 1 只占 20%），预测并验证 (3.10) 的 β_o 规则 E[y] = 1/2 会把误差推到哪里。
 # 3. ★★ 输出单元换成线性的 y = v（不做信息最大化），隐藏层仍按 (3.9) 训练，和 (b) 比一比。
 # 4. ★★★ (a′)、(a″) 和 (c) 的一些种子到最后还在振荡。减小 η_W 能不能让它们停下来？量一量隐藏层 α_j 的大小和振荡的关系。
+#
+# 下面的练习会自己检查：
+#
+# - ★★ 09.1 logistic 单元的信息最大化规则 (2.10)、(2.11)（第 1 节）
+#
+# 列出、开始、检查、提示：
+#
+#     python -m tinygrad_cn.exercises list --lesson 09
+#     python -m tinygrad_cn.exercises start 09.1 --dir 我的练习
+#     python -m tinygrad_cn.exercises check 09.1 --dir 我的练习
+#     python -m tinygrad_cn.exercises hint 09.1

@@ -576,7 +576,7 @@ dtp.plot_inverse_training(INV_STEPS, fz, ex, np.median(recon, 0), "11_inverse_tr
 # ## 练习
 #
 # 难度：★ 改一个设置再运行；★★ 要写几行代码、先预测再验证；★★★ 一个小实验，要自己设计测量。
-# 这一课的练习还没有自动检查；`tinygrad_cn/teach/lessons/dtp.py` 的 `train`、`angles`、`frozen_inverses` 可以直接用。
+# 1–4 没有自动检查；`tinygrad_cn/teach/lessons/dtp.py` 的 `train`、`angles`、`frozen_inverses` 可以直接用。
 #
 # 1. ★ 把 η̂ 从 0.1 改成 0.01 和 1。第 5 节的余弦怎么变？（提示：第 2 节说一阶项与 η̂ 无关，η̂ 大时是二阶项在起作用。）
 # 2. ★★★ 在第 6 节里加一个“岭逆”：gᵢ(ĥ) − gᵢ(hᵢ) = (JᵢᵀJᵢ + λI)⁻¹Jᵢᵀ(ĥ − hᵢ)，λ 从 10⁻⁴ 扫到 10²。
@@ -584,3 +584,14 @@ dtp.plot_inverse_training(INV_STEPS, fz, ex, np.median(recon, 0), "11_inverse_tr
 # 3. ★ 把逆映射的噪声 σ 设为 0（只做重建，不降噪）。第 6 节的余弦还能升上来吗？
 # 4. ★★ 把数据换成 `datasets.spirals`（转 1 圈），或把隐藏层宽度改成 4，找一个“只训顶层”学不会的设置，
 #    再比较 DTP 与反向传播的最终准确率。
+#
+# 下面的练习会自己检查：
+#
+# - ★ 11.1 DTP 的差分修正 (T3)（第 1 节）
+#
+# 列出、开始、检查、提示：
+#
+#     python -m tinygrad_cn.exercises list --lesson 11
+#     python -m tinygrad_cn.exercises start 11.1 --dir 我的练习
+#     python -m tinygrad_cn.exercises check 11.1 --dir 我的练习
+#     python -m tinygrad_cn.exercises hint 11.1
