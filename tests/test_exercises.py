@@ -37,6 +37,7 @@ MISTAKES = {
     "08.1": ("Ws = [tg.Tensor(W, requires_grad=True) for _ in range(T)]", "Ws = [tg.Tensor(W, requires_grad=True)] * T",
              "同一个张量（扇出）"),
     "09.1": ("np.mean(1.0 / alpha + u * (1.0 - 2.0 * y))", "np.mean(u * (1.0 - 2.0 * y))", "少了 1/α 一项"),
+    "09.2": ("alpha + lr * dalpha, beta + lr * dbeta", "alpha + lr * dalpha, beta", "β 没有更新"),
     "10.1": ("return rho_prime * (b + W @ r)", "return b + W @ r", "少乘了 ρ′(sᵢ)"),
     "11.1": ("hs[i - 1] + g(i, targets[i]) - g(i, hs[i])", "g(i, targets[i])", "没有差分修正"),
     "13.1": ("w.zero_grad()", "pass", "两次 backward() 之间要清零"),
