@@ -34,6 +34,7 @@ MISTAKES = {
     "06.2": ("delta = -eps * g + alpha * delta", "delta = -eps * g", "没有动量"),
     "06.3": ("b2 = np.array([5.0])", "b2 = np.array([-5.0])", "卡住的网络"),
     "07.1": ("np.minimum(y - 0.8, 0.0)", "y - 0.8", "超过 0.8 以后不该再有误差"),
+    "07.2": ("w = (1 - 0.002) * (w + delta)", "w = (1 - 0.002) * w + delta", "只衰减了旧的 w"),
     "08.1": ("Ws = [tg.Tensor(W, requires_grad=True) for _ in range(T)]", "Ws = [tg.Tensor(W, requires_grad=True)] * T",
              "同一个张量（扇出）"),
     "09.1": ("np.mean(1.0 / alpha + u * (1.0 - 2.0 * y))", "np.mean(u * (1.0 - 2.0 * y))", "少了 1/α 一项"),

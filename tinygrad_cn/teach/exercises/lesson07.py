@@ -1,8 +1,11 @@
-"""Exercises for tutorial 07: RHW 1986's family trees (fig. 4's "no error above 0.8 / below 0.2")."""
+"""Exercises for tutorial 07: RHW 1986's family trees (fig. 4's "no error above 0.8 / below 0.2",
+and its 0.2% weight decay after each change, with eq. (7)'s momentum)."""
 import numpy as np
 
 from ...core.tensor import Tensor
-from ..lessons.family_trees import OFF, ON, error_margin
+from ...nn.module import Parameter
+from ...nn.optim import SGD
+from ..lessons.family_trees import OFF, ON, error_margin, rhw_decay
 from .base import Exercise, close, fmt, need, register
 
 
@@ -40,9 +43,50 @@ def check_margin(ns):
     return [f"E 应为 {fmt(want)}，你的是 {fmt(got)}。"]
 
 
+def _sgd_run(w0, grads, eps, alpha, weight_decay=0.0, decay=0.0):
+    p = Parameter(w0.copy())
+    opt = SGD([p], lr=eps, momentum=alpha, weight_decay=weight_decay)
+    for g in grads:
+        p.grad = Tensor(g)
+        opt.step()
+        rhw_decay([p], decay)
+    return p.numpy()
+
+
+def check_decay(ns):
+    f = need(ns, "rhw_run")
+    rng = np.random.default_rng(7)
+    eps, alpha = 0.01, 0.9
+    w0 = rng.normal(0, 1.0, (2, 3))
+    grads = [rng.normal(0, 1, (2, 3)) for _ in range(5)] + [np.zeros((2, 3))] * 5   # then no data gradient
+    want = _sgd_run(w0, grads, eps, alpha, decay=0.002)
+    got = np.asarray(f(w0.copy(), [g.copy() for g in grads], eps, alpha), dtype=float)
+    if close(got, want):
+        return []
+    if close(got, _sgd_run(w0, grads, eps, alpha)):
+        return ["结果和没有衰减一样：每次权重改变之后还要乘 (1 − 0.002)。"]
+    if close(got, _sgd_run(w0, grads, eps, alpha, weight_decay=0.002 / eps)):
+        return ["这是把 λw 加进梯度（SGD 的 weight_decay，λ = 0.002/ε）：衰减进了动量"
+                "（第 4 节：α = 0.9 时零梯度的权重每轮缩小约 2.65%，是 0.2% 的 13 倍）。"
+                "RHW 的衰减在每次权重改变之后直接乘上去，不进 Δw。"]
+    if close(got, _sgd_run(w0, grads, eps, alpha, decay=0.2)):
+        return ["0.2% 是 0.002，不是 0.2。"]
+    w, delta = w0.copy(), np.zeros_like(w0)
+    for g in grads:
+        delta = -eps * g + alpha * delta
+        w = (1 - 0.002) * w + delta
+    if close(got, w):
+        return ["只衰减了旧的 w：RHW 是“在每次权重变化后”衰减，w ← (1 − 0.002)(w + Δw)，新加的 Δw 也要乘。"]
+    return [f"ε = {eps}、α = {alpha}、10 步之后 w 应为\n{fmt(want)}\n你的是\n{fmt(got)}"]
+
+
 register(
     Exercise("07.1", 1, "RHW 图 4：过了 0.8 / 0.2 就不算错（读法 B）", check_margin, (
         "先分两种单元：on = d > 0.5。",
         "目标为 1 的单元的误差是 min(y − 0.8, 0)，目标为 0 的是 max(y − 0.2, 0)。",
         "e = np.where(on, np.minimum(y - 0.8, 0), np.maximum(y - 0.2, 0)); return 0.5 * np.sum(e * e)")),
+    Exercise("07.2", 2, "RHW 的 0.2% 权重衰减，和动量一起", check_decay, (
+        "先按公式 (7) 算 Δw 并加到 w 上，然后再衰减。",
+        "衰减不进 Δw：Δw 只由梯度和上一次的 Δw 决定。",
+        "delta = -eps * g + alpha * delta；w = (1 - 0.002) * (w + delta)")),
 )
