@@ -41,6 +41,7 @@ MISTAKES = {
     "09.2": ("alpha + lr * dalpha, beta + lr * dbeta", "alpha + lr * dalpha, beta", "β 没有更新"),
     "10.1": ("return rho_prime * (b + W @ r)", "return b + W @ r", "少乘了 ρ′(sᵢ)"),
     "11.1": ("hs[i - 1] + g(i, targets[i]) - g(i, hs[i])", "g(i, targets[i])", "没有差分修正"),
+    "12.1": ("delta = (a - d) * a * (1 - a)", "delta = a - d", "少乘了 σ′(z)"),
     "13.1": ("w.zero_grad()", "pass", "两次 backward() 之间要清零"),
     "13.2": ("grads[id(inp)] + contribution", "contribution", "不能覆盖（=）"),
     "13.3": ("return w * w.detach()", "return w * w", "两个因子都连着 w"),

@@ -16,6 +16,7 @@ from . import (  # noqa: F401  (they register)
     lesson09,
     lesson10,
     lesson11,
+    lesson12,
     lesson13,
     lesson14,
 )
