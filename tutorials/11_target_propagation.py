@@ -192,7 +192,8 @@ near(cos_first_order, 0.668, 6e-4), near(1 / np.linalg.cond(J), 0.090, 6e-4), ne
 # 一个例子不算数。下面随机抽 300 个层（权重尺度 0.5–3，尺度越大 tanh 越饱和、J 越病态），
 # 检查 (T6) 的下界 cos ≥ 1/κ(J) 每次都成立，并看余弦的分布。
 
-# %%
+# %% [predict] tol=0.1 answer=median_cos
+# 先想一想：上面这一层的余弦是 0.668。300 个随机层（权重尺度 0.5–3）上，cos(−J⁻¹e, −Jᵀe) 的中位数大约是多少？
 rng = np.random.default_rng(1)
 draws = []
 for _ in range(300):
@@ -203,6 +204,9 @@ for _ in range(300):
     ek = rng.standard_normal(N1)
     draws.append((scale, cos(-np.linalg.solve(Jk, ek), -Jk.T @ ek), 1 / np.linalg.cond(Jk)))
 draws = np.array(draws)
+median_cos = float(np.median(draws[:, 1]))
+
+# %%
 print(f"cos(−J⁻¹e, −Jᵀe)：最小 {draws[:, 1].min():.4f}，中位数 {np.median(draws[:, 1]):.3f}，最大 {draws[:, 1].max():.3f}")
 print(f"下界 1/κ(J) 成立的比例：{np.mean(draws[:, 1] >= draws[:, 2] - 1e-12):.3f}")
 small, big = draws[draws[:, 0] < 1.0, 1], draws[draws[:, 0] > 2.5, 1]
@@ -399,8 +403,13 @@ dtp.plot_training_curves(runs, SEEDS, METHODS, NAMES, 1 if QUICK else 10, "11_tr
 # 对每个记录点（每 10 步），把第 i 层的 DTP 更新（Wᵢ 与 bᵢ 拼成一个向量）与同一小批量上引擎算的 −∂L/∂(Wᵢ, bᵢ) 求余弦。
 # 第 4 层恒为 1（第 3 节已经验证它就是 2η̂ 倍真梯度），有信息的是第 1–3 层。
 
-# %%
+# %% [predict] tol=15 answer=layer1_deg
+# 先想一想：DTP（训练的逆）给最底下的第 1 层的更新，和真梯度的夹角，所有记录点的中位数大约是多少度？
+# （0° 是沿着真梯度走，90° 是垂直，第 2 节保证精确逆时小于 90°。）
 COS = {m: np.array([runs[s, m][1] for s in SEEDS]) for m in ("dtp", "dtp_rand")}   # 种子 × 记录点 × 层
+layer1_deg = float(np.degrees(np.arccos(np.median(COS["dtp"][:, :, 0]))))
+
+# %%
 steps_logged = runs[SEEDS[0], "dtp"][0][:-1, 0]
 n_log = COS["dtp"].shape[1]
 EARLY = slice(0, 10)                       # 前 100 步
