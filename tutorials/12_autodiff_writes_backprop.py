@@ -21,6 +21,7 @@
 
 # %%
 import gc
+import re
 import time
 
 import numpy as np
@@ -93,7 +94,19 @@ X, Y = rng.normal(size=(N, 4)), rng.random((N, 3))
 
 step = tg.jit(loss, wrt=(0, 1, 2, 3))
 L_jit, grads_jit = step(W1, b1, W2, b2, X, Y)
+
+# %% [predict] choices=比手写的多|和手写的一样多|比手写的少 answer=compared
+# 先想一想：教程 04 手写的算法 5.1，反向部分是 7 个赋值：δ⁽²⁾、∂L/∂W⁽²⁾、∂L/∂b⁽²⁾、(W⁽²⁾)ᵀδ⁽²⁾、δ⁽¹⁾、
+# ∂L/∂W⁽¹⁾、∂L/∂b⁽¹⁾。tg.jit 生成的反向程序里，真正做计算的行（不算第 1 节说的“换个名字”的行和常数行）
+# 比这 7 行多、一样多，还是少？
+backward_lines = step.text.split("# backward")[1].strip().splitlines()
+computed = [line for line in backward_lines if not re.fullmatch(r"[-\d.]+|∂L/∂\w+", line.split(" = ")[1])]
+compared = "比手写的多" if len(computed) > 7 else "和手写的一样多" if len(computed) == 7 else "比手写的少"
+
+# %%
 step.show()
+print(f"反向程序里做计算的行：{len(computed)} 行（手写 7 行），多出来的是 ∂L/∂e 的两行（下一节解释）")
+assert len(computed) == 9 and compared == "比手写的多" and computed[:2] == ["t13 = 0.5 · e", "∂L/∂e = t13 + t13"]
 
 # %% [markdown]
 # ## 3. 逐行对照算法 5.1
