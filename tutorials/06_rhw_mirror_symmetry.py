@@ -437,12 +437,17 @@ if not QUICK:
 # 比例 1:2:4 也检查到 5%（为什么这样就够，见附录 D）；另外直接检查 1:2:4 要保证的性质：
 # 左半边 8 种模式给出 8 个**不同**且等间距的和。
 
-# %%
-r1 = rhw[1]
-assert r1.solved_within(RHW_EPOCHS)
+# %% [predict] tol=0.5 answer=n_antisym
+# 先想一想：输入→隐藏的权重 W1 有 2 × 6 = 12 个。随机种子 1 的网络训练到第 1,425 轮之后，
+# 这 12 个里有几个和它镜像位置（输入 i ↔ 输入 7 − i）上的权重等大反号（残差 |w_i + w_{7−i}| 小于 5% w_min）？
 net1 = MirrorNet(1)
 engine_rhw(net1, RHW_EPOCHS)  # 像 RHW 的图一样训练到第 1,425 轮
 W1, b1, W2, b2 = (p.data for p in net1.parameters())
+n_antisym = int(np.sum(np.abs(W1 + W1[:, ::-1]) < 0.05 * np.abs(W1).min()))
+
+# %%
+r1 = rhw[1]
+assert r1.solved_within(RHW_EPOCHS)
 print("输入→隐藏权重 W1（每行一个隐藏单元）：\n", W1)
 print("隐藏单元偏置 b1 =", b1, "  隐藏→输出权重 W2 =", W2[0], "  输出偏置 b2 =", b2)
 with tg.no_grad():
@@ -458,6 +463,7 @@ ratios = np.sort(np.abs(W1[:, :3]), axis=1) / np.sort(np.abs(W1[:, :3]), axis=1)
 print(f"w_min = {w_min:.3f}；镜像残差 {mirror_resid:.4f}，两单元残差 {units_resid:.4f}（容差 {0.05 * w_min:.3f}）")
 print("每个隐藏单元左半边权重的大小之比：\n", ratios)
 agrees("镜像位置的权重等大反号（残差 < 5% w_min）", mirror_resid < 0.05 * w_min, True, source="与 RHW 图 1 一致")
+assert n_antisym == W1.size  # 先想一想的答案：12 个全都是，两个隐藏单元的每一对都等大反号
 
 # %%
 # 图 1 的其余各条：两个单元互为相反数；1:2:4；隐藏偏置负、输出偏置正、隐藏→输出权重负
