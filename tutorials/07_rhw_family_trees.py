@@ -446,7 +446,12 @@ for s in SEEDS[len(runs):]:
     runs.append(train_family(s, SWEEPS, error="B", eps_scale=10, init_range=1.0))
 print(f"{len(SEEDS)} 个种子 × {SWEEPS} 轮，本格用时 {time.perf_counter() - t0:.1f} s")
 
+# %% [predict] tol=1 answer=held_right
+# 先想一想：种子 0 的网络在训练集上几乎全对。它从没见过的 4 个留出情形（三元组）里，
+# 有几个严格判对（24 个输出单元的开关全对）？
+held_right = int(sum(runs[0]["ok"][i] for i in runs[0]["data"].test))
 
+# %%
 def case_name(data, i):
     p1, rel, ans = data.triples[i]
     return f"{p1} 的 {rel}"
@@ -464,6 +469,7 @@ for run in runs:
     assert sm["train"] >= 90
 n_train = [r["train"] for r in results]
 n_test = sum(r["test"] for r in results)
+assert held_right == results[0]["test"]  # 先想一想的答案就是上表种子 0 那一行的 ✓ 数
 print(f"训练集严格判对：平均 {np.mean(n_train):.1f}/100，最少 {min(n_train)}；"
       f"留出情形共 {n_test}/{4 * len(runs)} 个严格判对")
 
