@@ -18,6 +18,7 @@
 # 本文件可以直接 `python tutorials/12_autodiff_writes_backprop.py` 运行，
 # 也可以用 `python -m tinygrad_cn.tutorial tutorials/12_autodiff_writes_backprop.py` 逐格（cell）执行。
 # 每一个数字都有 `assert` 检查；计时只打印，不作断言（机器忙闲不同，快慢会变）。
+# 带「先想一想」的格子会先请你猜一个数（或在几个选项里选一个），再运行。
 
 # %%
 import gc
