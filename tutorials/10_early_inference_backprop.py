@@ -276,6 +276,11 @@ assert np.abs(dRh1_dy - dRy_dh1.T).max() < 1e-12 and np.abs(dRh1_dy - by_hand).m
 # 与 −ε^{k+1} g_k 比较：余弦相似度（方向）和长度之比（大小）。
 # 同时检查“还没轮到”的层确实纹丝不动：第 1 步的 h₁、第 2 步的 h₂（只差不动点的残差 ε·|∂E/∂s| < ε·10⁻¹²）。
 
+# %% [predict] tol=50 answer=shrink_h2
+# 先想一想：ε 从 0.01 缩小到 0.001，h₂（离输出两层）在第 3 步的第一次变化 ‖Δh₂‖ 缩小多少倍？
+first_h2 = {eps: np.linalg.norm((nudge(net, s_hat, y_star, eps, 3) - s_hat)[3, sl[H2_]]) for eps in (0.01, 0.001)}
+shrink_h2 = first_h2[0.01] / first_h2[0.001]
+
 # %%
 show_code(nudge)
 
@@ -550,11 +555,12 @@ for trial in range(3):
 # 然后是平衡传播的估计，β 从 1 减到 10⁻³。也试一下对称版本 (1/2β)(∂E/∂θ(s^β) − ∂E/∂θ(s^{−β}))，
 # 它消掉了 β 的一阶误差（−β 时 F 在输出方向的曲率变小，β 太大时会失去极小点，所以只在 β ≤ 0.1 时用）。
 
-# %%
+# %% [predict] tol=20 answer=shrink_sym
+# 先想一想：对称版本的估计，β 从 0.1 缩小到 0.01，它和真梯度的相对误差 ‖估计 − 真梯度‖/‖真梯度‖ 缩小多少倍？
+# （单侧估计的误差是 β 的一阶量；对称版消掉了一阶项。）
 dE0 = flat(net.dE_dtheta(s_hat))
 betas = [1.0, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001]
 ep_rows = []
-print(f"{'β':>6} {'cos(EP, 真梯度)':>16} {'相对误差':>10} {'对称版 cos':>12} {'对称版相对误差':>14}")
 for beta in betas:
     s_b, _ = net.settle(s_hat, beta, y_star, tol=1e-13)
     g_ep = (flat(net.dE_dtheta(s_b)) - dE0) / beta
@@ -564,8 +570,13 @@ for beta in betas:
         g_sym = (flat(net.dE_dtheta(s_b)) - flat(net.dE_dtheta(s_m))) / (2 * beta)
         row[3:] = [cos(g_sym, g_true), np.linalg.norm(g_sym - g_true) / np.linalg.norm(g_true)]
     ep_rows.append(row)
-    print(f"{beta:>6g} {row[1]:>16.9f} {row[2]:>10.2e} {row[3]:>12.9f} {row[4]:>14.2e}")
 ep_rows = np.array(ep_rows)
+shrink_sym = ep_rows[betas.index(0.1), 4] / ep_rows[betas.index(0.01), 4]
+
+# %%
+print(f"{'β':>6} {'cos(EP, 真梯度)':>16} {'相对误差':>10} {'对称版 cos':>12} {'对称版相对误差':>14}")
+for row in ep_rows:
+    print(f"{row[0]:>6g} {row[1]:>16.9f} {row[2]:>10.2e} {row[3]:>12.9f} {row[4]:>14.2e}")
 one_sided = np.polyfit(np.log(ep_rows[2:, 0]), np.log(ep_rows[2:, 2]), 1)[0]
 two_sided = np.polyfit(np.log(ep_rows[2:5, 0]), np.log(ep_rows[2:5, 4]), 1)[0]
 print(f"相对误差对 β 的双对数斜率：单侧 {one_sided:.3f}（理论 1），对称 {two_sided:.3f}（理论 2）")
