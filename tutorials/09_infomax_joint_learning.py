@@ -285,7 +285,11 @@ for t in range(STEPS1 + STEPS2 + 1):
 print(f"{STEPS1 + STEPS2} 步，用时 {time.perf_counter() - t0:.1f} s")
 
 # %% [markdown]
-# 训练结束时每一列的 a·σ 和 (中心 − μ)/σ，和上一节的不动点 s* = 1.7488、0 比：
+# 训练结束时每一列的 a·σ 和 (中心 − μ)/σ，和上一节的不动点 s* = 1.7488、0 比。
+
+# %% [predict] tol=0.3 answer=a_narrow
+# 先想一想：最后一列的输入是 N(0.5, 0.25²)，最窄的一个。训练结束时这个 logistic 单元的斜率 a 大约是多少？
+a_narrow = logi.alpha.data[CONFIGS.index((0.5, 0.25))]
 
 # %%
 a_fin, b_fin = logi.alpha.data, logi.beta.data
@@ -543,6 +547,12 @@ fig41({task: [((METHOD_NAMES[m], METHOD_NAMES_EN[m], "-"), BEST[task, m]) for m 
 #    （a* = 1.7488/σ），于是 α_o 跟着变小，把权重的努力抵消掉。看 α_o、‖Wᵒ‖ 和乘积 α_o‖Wᵒ‖。
 # 4. **1/α 项。** α → 0 时 1/α → ∞：它会不会把步长放大到发散？看训练中 α 的最小值和有没有发散。
 # 5. **学习率的量级。** 把 η_I 缩小 10 倍、放大 10 倍（η_W = 1）再跑 (a)。
+
+# %% [predict] choices=正|负 answer=cos_o_sign
+# 先想一想：moons 上论文的 (a)，训练后期输出单元的 (α_o, β_o) 上，信息最大化的上升方向和误差的下降方向的
+# 夹角余弦 cos_o（种子和记录点上的平均）是正还是负？
+r = BEST["moons", "a"]
+cos_o_sign = "正" if r["cos_o"][r["t"] >= STEPS // 5].mean() > 0 else "负"
 
 # %%
 T_LATE = STEPS // 5                                          # “后期”：从第 T_LATE 步起
