@@ -254,6 +254,13 @@ print("换形状、换分支都重新记录了，答案都对。")
 #
 # ## 练习
 #
-# 1. 把隐藏层换成 `tg.tanh`，打印 `step.text`：δ⁽¹⁾ 那一行变成了什么？（表 5.1：tanh′ = 1 − a²。）
-# 2. 把损失换成 softmax 交叉熵（`tg.log_softmax`），找到生成的程序里"ŷ − y"（教程 04 第 3b 节）在哪几行。
-# 3. 用 `step.jvp(primals, tangents)` 生成前向模式的程序（公式 5.69–5.74），看它的行是按什么顺序写的。
+# 会自己检查的一道：`python -m tinygrad_cn.exercises list --lesson 12`，
+# `python -m tinygrad_cn.exercises start 12.1 --dir 我的练习`，改好后 `check 12.1 --dir 我的练习`。
+#
+# - 12.1 ★★ 亲手写出一层 logistic 单元的反向传播（就是 `tg.jit` 会写出的那几行），和 `tg.grad` 对照。
+#
+# 自己动手、没有自动检查的：
+#
+# 1. ★ 把隐藏层换成 `tg.tanh`，打印 `step.text`：δ⁽¹⁾ 那一行变成了什么？（表 5.1：tanh′ = 1 − a²。）
+# 2. ★★ 把损失换成 softmax 交叉熵（`tg.log_softmax`），找到生成的程序里"ŷ − y"（教程 04 第 3b 节）在哪几行。
+# 3. ★★ 用 `step.jvp(primals, tangents)` 生成前向模式的程序（公式 5.69–5.74），看它的行是按什么顺序写的。
