@@ -133,7 +133,7 @@ def convert(out):
         else:
             who = f" (the node named {node.name!r})" if node.name else ""
             raise NotImplementedError(
-                f"symbolic: no symbolic rule for the primitive {op!r}{who}; symbolic.py handles "
+                f"symbolic: no symbolic rule for the primitive {op!r}{who}; tinygrad_cn.teach.symbolic handles "
                 f"{', '.join(SUPPORTED)} (scalar formulas). Use automatic differentiation "
                 "(backward, tg.grad) for this graph.")
     return exprs[id(out)], names, owner
