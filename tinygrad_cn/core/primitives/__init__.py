@@ -15,6 +15,7 @@ from .elementwise import (
     pow,
     relu,
     sigmoid,
+    sigmoid_slope,
     sin,
     softplus,
     sqrt,
@@ -39,7 +40,8 @@ from .reductions import logsumexp, matmul, max, min, sum
 from .shapes import broadcast_to, concatenate, getitem, identity, reshape, scatter_add, sum_to, transpose
 
 __all__ = ["PRIMITIVES", "abs", "add", "cos", "div", "exp", "log", "maximum", "minimum", "mul", "neg", "pow",
-           "relu", "sigmoid", "sin", "softplus", "sqrt", "sub", "tanh", "where", "choose_first", "equal",
+           "relu", "sigmoid", "sigmoid_slope", "sin", "softplus", "sqrt", "sub", "tanh", "where", "choose_first",
+           "equal",
            "extremum_share", "greater", "greater_equal", "less", "less_equal", "not_equal", "sign", "step",
            "stop_gradient", "logsumexp", "matmul", "max", "min", "sum", "broadcast_to", "concatenate", "getitem",
            "identity", "reshape", "scatter_add", "sum_to", "transpose"]

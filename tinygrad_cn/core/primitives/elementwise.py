@@ -8,7 +8,7 @@ from . import sampling as S
 from .masks import choose_first, equal, sign, step
 
 __all__ = ["add", "sub", "mul", "div", "neg", "pow", "exp", "log", "sqrt", "sin", "cos", "tanh", "abs",
-           "sigmoid", "softplus", "relu", "maximum", "minimum", "where"]
+           "sigmoid", "sigmoid_slope", "softplus", "relu", "maximum", "minimum", "where"]
 
 
 def _binary_sample(lo=-2.0, hi=2.0, b_away=False):
@@ -93,9 +93,21 @@ def _sigmoid_np(a):
     return np.where(a >= 0, 1, e) / (1 + e)
 
 
-# logistic σ(x) = 1/(1+e^{−x}), σ′ = σ(1−σ) = σ(x)σ(−x) (NNDL eqs. 5.4, 5.81). The second form keeps
-# the slope positive up to |x| ≈ 745, where 1 − σ already rounds to 0 at x > 36.7
-sigmoid = _unary("sigmoid", _sigmoid_np, lambda out, a: out * sigmoid(-a), Notation("σ", "σ({0})", "σ({0})"),
+def _sigmoid_slope_np(a):
+    """σ(a)·σ(−a) with both factors computed as ``_sigmoid_np`` computes them (|−a| = |a| and
+    −a ≥ 0 ⇔ a ≤ 0 exactly), sharing e^{−|a|} and 1 + e^{−|a|}."""
+    e = np.exp(-np.abs(a))
+    d = 1 + e
+    return np.where(a >= 0, 1, e) / d * (np.where(a <= 0, 1, e) / d)
+
+
+# σ′(x) = σ(x)σ(−x) = σ(1−σ) (NNDL eq. 5.81), a row of its own so that σ's vjp is one product
+# g·σ′(x): the first form keeps the slope positive up to |x| ≈ 745, where 1 − σ already rounds to
+# 0 at x > 36.7. σ″ = σ′·(1 − 2σ) = σ′·tanh(−x/2)
+sigmoid_slope = _unary("sigmoid_slope", _sigmoid_slope_np, lambda out, a: out * tanh(a * -0.5),
+                       Notation("σ′", "σ′({0})", "σ′({0})"), _unary_sample(-4.0, 4.0))
+# logistic σ(x) = 1/(1+e^{−x}) (NNDL eq. 5.4)
+sigmoid = _unary("sigmoid", _sigmoid_np, lambda out, a: sigmoid_slope(a), Notation("σ", "σ({0})", "σ({0})"),
                  _unary_sample(-4.0, 4.0))
 # softplus(x) = log(1 + eˣ) (NNDL eq. 5.22), computed as logaddexp(0, x); softplus′ = σ
 softplus = _unary("softplus", lambda a: np.logaddexp(0, a), lambda out, a: sigmoid(a), Notation("softplus"),
