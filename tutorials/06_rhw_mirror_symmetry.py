@@ -53,7 +53,9 @@ from tinygrad_cn.teach.lessons.rhw import (
     plot_error_curves,
     plot_escape_time,
     plot_weights,
+    stacked_nets,
     summary,
+    train_all,
 )
 from tinygrad_cn.teach.text import table_row
 
@@ -139,10 +141,30 @@ print(f"每轮：引擎 {t_engine * 1e3:.3f} ms，手写 NumPy {t_numpy * 1e3:.3
 agrees("200 轮后引擎与手写 NumPy 的权重之差", diff, 0.0, tol=1e-10, source="与 RHW 的反向传递一致")
 
 # %% [markdown]
-# 每轮引擎只要一毫秒上下。手写 NumPy 快一个数量级（引擎要记录计算图、逐个运算调用求导规则），
-# 但 50 个随机种子 × 最多 5,000 轮也只是十几万轮、一两分钟，所以下面**直接用引擎训练**，
-# 不另写一个跨随机种子向量化的版本——表里的每个数都出自上面核对过的那套计算。
-#
+# 每轮引擎只要一毫秒上下。手写 NumPy 快一个数量级（引擎要记录计算图、逐个运算调用求导规则）。
+# 可下面的实验要训练 6 种设置 × 50 个随机种子、每个最多 5,000 轮，再让卡住的网络续跑到 50,000 轮，
+# 合计约 87 万轮（第 5 节末尾数出来），逐个用引擎要好几分钟。所以从第 3 节起，大实验交给 `train_all`：
+# 同一种设置下还在学的网络，权重沿新的第一个轴摞起来（`stacked_nets`：每个网络经过的运算和 `error` 一样，顺序也一样），
+# 用 `tg.jit`（教程 12 讲它）把“这些网络的输出和误差”与“ΣE 对摞起来的权重的梯度”各编译成一段直线式的 NumPy 程序，
+# 每轮各跑一次，再按公式 (7) 更新（与 `optim.SGD.step` 一样的算术）。ΣE 对网络 s 的权重求偏导，得到的就是网络 s
+# 自己的 ∂E/∂w，所以编译的程序算出的数和引擎逐个训练**逐位相同**（不只是舍入误差以内）——下面就核对这一点。
+# 求导还是上面核对过的那套反向传递，只是由 `tg.jit` 先写成了程序；要一步一步看它怎么算，仍用引擎。
+
+# %%
+show_code(stacked_nets)
+CHECK_SEEDS, CHECK_EPOCHS = (0, 1, 3), 600  # 随机种子 1 在第 566 轮学会：停下的那一刻也要一样
+by_engine = [Run(s).train(CHECK_EPOCHS) for s in CHECK_SEEDS]
+t0 = time.perf_counter()
+compiled = train_all([Run(s) for s in CHECK_SEEDS], CHECK_EPOCHS)
+t_compiled = (time.perf_counter() - t0) / sum(r.t for r in compiled)
+same = all(a.t == b.t and a.solved_at == b.solved_at and a.E == b.E
+           and all(np.array_equal(p.data, q.data) for p, q in zip(a.net.parameters(), b.net.parameters()))
+           for a, b in zip(by_engine, compiled))
+print("学会的轮数：引擎", [r.solved_at for r in by_engine], "，编译", [r.solved_at for r in compiled])
+print(f"每个网络每轮：编译、摞起来 {t_compiled * 1e3:.3f} ms（只有 3 个网络；50 个时每个更便宜）")
+agrees("编译、摞起来训练与引擎逐个训练：每轮的 E、最后的权重逐位相同", same, True, source="同一套计算")
+
+# %% [markdown]
 # ## 3. RHW 的设置，50 个随机种子
 #
 # **“学会”的判据**：64 个模式的输出都在 0.5 的正确一侧（对称的 y > 0.5，不对称的 y < 0.5）。
@@ -151,6 +173,8 @@ agrees("200 轮后引擎与手写 NumPy 的权重之差", diff, 0.0, tol=1e-10, 
 # 输出会很快更接近 0 和 1（第 6 节）。
 #
 # `Run` 把一个网络和它的优化器包起来，可以分段续跑（`train(5000)` 之后再 `train(50000)` 等于一口气跑到 50,000）。
+# 下面打印的是它的 `train`，也就是每个随机种子经历的过程；`experiment` 用 `train_all` 把全部随机种子一起算（上面核对过：
+# 结果和逐个调用 `Run(seed).train(BUDGET)` 逐位相同）。
 # 它记下每一轮的 E（`E[t]` 是 t 次更新之后的误差）。
 
 # %%
@@ -282,8 +306,7 @@ assert r0.E[30] > 3.99 and r0.E[30] > min(r0.E[:5]) + 0.39  # ……又爬回 4
 # %%
 t0 = time.perf_counter()
 to_continue = [r0] if QUICK else [r for r in rhw if r.solved_at is None]
-for r in to_continue:
-    r.train(LONG_BUDGET)
+train_all(to_continue, LONG_BUDGET)  # 等于逐个 r.train(LONG_BUDGET)，一起编译着算
 print(f"续跑 {len(to_continue)} 个网络，{time.perf_counter() - t0:.1f} s")
 print(f"随机种子 0：S₀ = {r0.S30:.2e}，在第 {r0.solved_at} 轮学会（1/S₀ = {1 / r0.S30:.0f}）")
 assert r0.solved_within(LONG_BUDGET)  # “卡住”的网络确实离开了平台
@@ -349,6 +372,10 @@ for name, (runs, (a, b, m, s)) in results.items():
                      f"{s:.1e}"), widths))
 if QUICK:
     print("（快速模式：下面的表引用的是完整实验，与这里打印的数不同）")
+total = sum(r.t for runs, _ in results.values() for r in runs)  # 第 2.1 节说的“约 87 万轮”
+print(f"第 3–5 节一共训练了 {total:,} 轮（一个网络的一次权重更新算一轮）")
+if not QUICK:
+    assert abs(total - 870_000) < 0.05 * 870_000  # “约”：计数可随舍入挪动几个随机种子
 
 # %%
 QUOTED = {  # 下表：1,425 轮内、5,000 轮内学会的个数，学会者的轮数中位数，S₀ 中位数（核对方式同第 3 节）

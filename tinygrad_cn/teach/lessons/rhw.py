@@ -6,6 +6,8 @@ import time
 
 import numpy as np
 
+from ...core import ops
+from ...core.compile import jit
 from ...core.tensor import Tensor
 from ...nn import functional as F
 from ...nn import init, optim
@@ -14,8 +16,8 @@ from ...nn.module import Module, Parameter
 from .. import plotting
 
 __all__ = ["X", "d", "X_T", "SYM", "RHW_EPOCHS", "MirrorNet", "error", "numpy_rhw", "engine_rhw", "Run",
-           "experiment", "summary", "check_quoted", "plot_error_curves", "plot_escape_time",
-           "plot_weights"]
+           "all_right", "stacked_nets", "train_all", "experiment", "summary", "check_quoted", "plot_error_curves",
+           "plot_escape_time", "plot_weights"]
 
 X, d = mirror_symmetry()  # the 64 patterns (64 × 6) and targets (64 × 1): 1 = symmetric
 X_T = Tensor(X, name="X")
@@ -97,6 +99,7 @@ class Run:
 
     def __init__(self, seed, hidden=2, direct=False, lr=0.1, momentum=0.9):
         self.seed = seed
+        self.config = (hidden, direct)
         self.net = MirrorNet(seed, hidden, direct)
         self.opt = optim.SGD(self.net.parameters(), lr=lr, momentum=momentum)
         self.t = 0  # weight updates (epochs) done
@@ -111,7 +114,7 @@ class Run:
             E = F.squared_error(y, d, reduction="sum")
             if len(self.E) == self.t:
                 self.E.append(E.item())
-            if np.all((y.data > 0.5) == (d > 0.5)):
+            if all_right(y.data):
                 self.solved_at = self.t
                 break
             if self.t >= budget:
@@ -130,10 +133,94 @@ class Run:
         return 4 - self.E[30] if len(self.E) > 30 else None
 
 
+def all_right(y):
+    """Whether every output is on the right side of 0.5 (y > 0.5 for the 8 symmetric patterns, y < 0.5
+    for the others): "solved". For outputs of S nets stacked (S, 64, 1), one answer per net."""
+    return np.all((y > 0.5) == (d > 0.5), axis=(-2, -1))
+
+
+def stacked_nets(W1, b1, W2, b2, Wd=None):
+    """``MirrorNet``'s forward pass and ``error`` for S nets at once, their weights stacked along a new
+    first axis (W1 (S, h, 6), b1 (S, h), W2 (S, 1, h), b2 (S, 1), Wd (S, 1, 6)): returns the outputs
+    (S, 64, 1) and the S errors of eq. (3). Net s goes through the operations ``error`` does on one
+    net, in the same order, so its numbers are the same."""
+    S = W1.shape[0]
+
+    def linear(x, W, b=None):  # F.linear with a stack of weight matrices: x Wᵀ + b
+        z = x @ ops.transpose(W, (0, 2, 1))
+        return z if b is None else z + ops.reshape(b, (S, 1, -1))
+
+    z = linear(F.logistic(linear(X_T, W1, b1)), W2, b2)
+    if Wd is not None:
+        z = z + linear(X_T, Wd)
+    y = F.logistic(z)
+    diff = y - d
+    return y, ops.sum(0.5 * ops.sum(diff * diff, axis=2), axis=1)
+
+
+def train_all(runs, budget):
+    """``r.train(budget)`` for every ``Run`` in ``runs`` (one configuration, any starting points),
+    all at once: the weights of the nets still learning are stacked (``stacked_nets``) and each epoch
+    runs two programs compiled by ``tg.jit`` (tutorial 12) — the outputs and errors, and the gradient
+    of ΣE with respect to the stacked weights (∂ΣE/∂w of net s is net s's own ∂E/∂w) — then eq. (7)
+    with the arithmetic of ``optim.SGD.step``. The Runs end as ``train`` leaves them (weights, Δw,
+    ``E``, ``t``, ``solved_at``). When half the nets have stopped, the rest are restacked."""
+    configs = {(r.config, r.opt.param_groups[0]["lr"], r.opt.param_groups[0]["momentum"]) for r in runs}
+    if len(configs) > 1:
+        raise ValueError(f"train_all: the runs must share one configuration (hidden, direct, lr, momentum), got "
+                         f"{sorted(configs, key=str)}; call train_all once per configuration")
+    going = [r for r in runs if r.solved_at is None]
+    while going:
+        going = _train_stack(going, budget)
+    return runs
+
+
+def _train_stack(runs, budget):
+    """Train the stacked ``runs`` until at most half of them are still going; return those."""
+    group = runs[0].opt.param_groups[0]
+    eps, alpha = group["lr"], group["momentum"]
+    params = [r.net.parameters() for r in runs]
+    W = [Tensor(np.stack([ps[k].data for ps in params]), requires_grad=True) for k in range(len(params[0]))]
+    delta = [np.stack([r.opt.state.get(id(ps[k]), {}).get("delta", np.zeros(ps[k].shape))
+                       for r, ps in zip(runs, params)]) for k in range(len(W))]
+    n = len(runs)
+    # one program returns the S × 64 outputs with the S errors as a 65th column; the other ΣE and its gradient
+    forward = jit(lambda: ops.concatenate([ops.reshape(a, (n, -1)) for a in stacked_nets(*W)], axis=1))
+    gradient = jit(lambda: ops.sum(stacked_nets(*W)[1]), wrt=W)
+    going = np.arange(n)
+    while True:
+        out = forward.numpy()[0]
+        solved = all_right(out[:, :-1, None])
+        for i in going:  # as Run.train: record E[t], stop when solved or when the budget is spent
+            r = runs[i]
+            if len(r.E) == r.t:
+                r.E.append(float(out[i, -1]))
+            if solved[i]:
+                r.solved_at = r.t
+        going = np.array([i for i in going if runs[i].solved_at is None and runs[i].t < budget], dtype=int)
+        if 2 * len(going) <= n:
+            break
+        for w, g, dw in zip(W, gradient.numpy()[1:], delta):  # eq. (7) as optim.SGD.step: Δw ← αΔw + (−εg)
+            step = dw[going]
+            step *= alpha
+            step += g[going] * -eps
+            dw[going] = step
+            w.data[going] += step  # w ← w + Δw
+        for i in going:
+            runs[i].t += 1
+    for i, (r, ps) in enumerate(zip(runs, params)):  # hand the weights and Δw back to each Run
+        for k, p in enumerate(ps):
+            p.data = W[k].data[i].copy()
+            if r.t:
+                r.opt.state.setdefault(id(p), {})["delta"] = delta[k][i].copy()
+    return [runs[i] for i in going]
+
+
 def experiment(budget, seeds, **config):
-    """One ``Run(seed, **config).train(budget)`` per seed, in order; prints the epochs and the time."""
+    """``Run(seed, **config).train(budget)`` for each seed, computed by ``train_all`` (all seeds at
+    once, compiled); prints the epochs and the time."""
     t0 = time.perf_counter()
-    runs = [Run(s, **config).train(budget) for s in seeds]
+    runs = train_all([Run(s, **config) for s in seeds], budget)
     seconds = time.perf_counter() - t0
     epochs = sum(r.t for r in runs)
     print(f"{config or 'RHW'}：{len(runs)} 个随机种子，共 {epochs} 轮，{seconds:.1f} s"
