@@ -15,35 +15,61 @@ from collections.abc import Iterator
 import numpy as np
 
 from .errors import AnomalyError, GraphFreedError
-from .tensor import Tensor
+from .tensor import Tensor, make_node
 
-__all__ = ["is_grad_enabled", "no_grad", "enable_grad", "grad_mode", "detect_anomaly", "anomaly_enabled",
-           "record_everything",
+__all__ = ["Mode", "RECORDING", "NOT_RECORDING", "current_mode", "enter_mode", "exit_mode", "is_grad_enabled",
+           "no_grad", "enable_grad", "grad_mode", "detect_anomaly", "anomaly_enabled", "record_everything",
            "check_finite", "record", "toposort", "mark_swept", "describe", "node_names", "is_constant"]
 
-# contextvars: each thread (and each asyncio task) has its own modes; a new thread starts with
-# grad on and anomaly detection off, whatever other threads do
-_GRAD = contextvars.ContextVar("tinygrad_cn_grad_enabled", default=True)
-_ANOMALY = contextvars.ContextVar("tinygrad_cn_anomaly", default=False)
-_EVERY = contextvars.ContextVar("tinygrad_cn_record_everything", default=False)
+class Mode(tuple):
+    """The recording modes of one thread: (grad on, anomaly detection on, record everything)."""
+    __slots__ = ()
+    grad = property(lambda self: self[0])
+    anomaly = property(lambda self: self[1])
+    everything = property(lambda self: self[2])
 
 
-def is_grad_enabled() -> bool:
-    return _GRAD.get()
+_MODES = {(g, a, e): Mode((g, a, e)) for g in (False, True) for a in (False, True) for e in (False, True)}
+RECORDING = _MODES[True, False, False]   # the default: record what needs a gradient, nothing else
+NOT_RECORDING = _MODES[False, False, False]   # no_grad(), and the reverse sweep of backward()
+
+# a contextvar: each thread (and each asyncio task) has its own modes; a new thread starts with
+# grad on and anomaly detection off, whatever other threads do. One variable, so the hot path
+# reads it once (``current_mode() is RECORDING``)
+_MODE: contextvars.ContextVar[Mode] = contextvars.ContextVar("tinygrad_cn_modes", default=RECORDING)
+current_mode = _MODE.get
 
 
-def anomaly_enabled() -> bool:
-    return _ANOMALY.get()
+def enter_mode(grad: bool | None = None, anomaly: bool | None = None, everything: bool | None = None):
+    """Change this thread's modes (None: keep); returns the token that ``exit_mode`` restores."""
+    g, a, e = _MODE.get()
+    return _MODE.set(_MODES[g if grad is None else bool(grad), a if anomaly is None else bool(anomaly),
+                            e if everything is None else bool(everything)])
+
+
+exit_mode = _MODE.reset
 
 
 @contextlib.contextmanager
-def grad_mode(enabled: bool) -> Iterator[None]:
-    """Context manager: recording on (True) or off (False) in this thread, restored on exit."""
-    token = _GRAD.set(bool(enabled))
+def _with_mode(**change) -> Iterator[None]:
+    token = enter_mode(**change)
     try:
         yield
     finally:
-        _GRAD.reset(token)
+        _MODE.reset(token)
+
+
+def is_grad_enabled() -> bool:
+    return _MODE.get()[0]
+
+
+def anomaly_enabled() -> bool:
+    return _MODE.get()[1]
+
+
+def grad_mode(enabled: bool) -> contextlib.AbstractContextManager[None]:
+    """Context manager: recording on (True) or off (False) in this thread, restored on exit."""
+    return _with_mode(grad=bool(enabled))
 
 
 def no_grad() -> contextlib.AbstractContextManager[None]:
@@ -56,26 +82,16 @@ def enable_grad() -> contextlib.AbstractContextManager[None]:
     return grad_mode(True)
 
 
-@contextlib.contextmanager
-def detect_anomaly() -> Iterator[None]:
+def detect_anomaly() -> contextlib.AbstractContextManager[None]:
     """Opt-in check: raise ``AnomalyError`` naming the first op whose value or gradient is NaN/inf
     although its inputs were finite."""
-    token = _ANOMALY.set(True)
-    try:
-        yield
-    finally:
-        _ANOMALY.reset(token)
+    return _with_mode(anomaly=True)
 
 
-@contextlib.contextmanager
-def record_everything() -> Iterator[None]:
+def record_everything() -> contextlib.AbstractContextManager[None]:
     """Within the block (this thread only, grad mode on), every op is recorded, also those whose
     inputs are plain values: the compiler traces a whole program this way."""
-    token = _EVERY.set(True)
-    try:
-        yield
-    finally:
-        _EVERY.reset(token)
+    return _with_mode(everything=True)
 
 
 def check_finite(opname: str, what: str, value, inputs) -> None:
@@ -96,20 +112,19 @@ def record(prim, inputs: tuple, params: dict, data: np.ndarray) -> Tensor:
     it requires grad when some input does and ``prim`` is differentiable (a comparison or a mask
     is recorded but passes no gradient). Else it is a plain tensor. Under ``detect_anomaly()`` a
     non-finite value from finite inputs raises first."""
-    if _ANOMALY.get():
+    grad, anomaly, everything = _MODE.get()
+    if anomaly:
         check_finite(prim.name, "value", data, [t.data for t in inputs])
-    if _GRAD.get():
-        keep, grad = _EVERY.get(), False
+    if grad:
+        keep, needs = everything, False
         for t in inputs:
             if t.requires_grad:
-                keep = grad = True
+                keep = needs = True
                 break
             if t.prim is not None:
                 keep = True
         if keep:
-            out = Tensor.wrap(data, grad and prim.differentiable)
-            out.prim, out.inputs, out.params = prim, inputs, params
-            return out
+            return make_node(data, needs and prim.differentiable, prim, inputs, params)
     return Tensor.wrap(data)
 
 
@@ -119,7 +134,8 @@ def describe(node: Tensor) -> str:
 
 
 def toposort(roots, stop=(), constants: bool = False, swept_ok: bool = False, since: int = 0) -> list:
-    """The nodes that ``roots`` depend on, inputs before the nodes that use them.
+    """The nodes that ``roots`` depend on, inputs before the nodes that use them (depth first:
+    a node's inputs are visited last to first, and each node follows all of its inputs).
 
     Follows inputs that require grad (and, with ``constants=True``, every input, as the renderer
     and the compiler want). Iterative: a chain of 100 000 ops is fine. Nodes whose id is in
@@ -127,18 +143,19 @@ def toposort(roots, stop=(), constants: bool = False, swept_ok: bool = False, si
     as leaves. A node that an earlier ``backward()`` swept raises GraphFreedError, before anything
     changes, unless ``swept_ok`` (drawings and tables may look).
     """
-    order, seen = [], set()
+    order, seen = [], set()         # tensors hash by identity
     stack = [(r, False) for r in roots]
+    push, pop, visit, emit = stack.append, stack.pop, seen.add, order.append
     while stack:
-        node, done = stack.pop()
+        node, done = pop()
         if done:
-            order.append(node)
+            emit(node)
             continue
-        if id(node) in seen:
+        if node in seen:
             continue
-        seen.add(id(node))
-        stack.append((node, True))
-        if node.prim is None or id(node) in stop or node.seq < since:
+        visit(node)
+        push((node, True))
+        if node.prim is None or node.seq < since or (stop and id(node) in stop):
             continue
         if node.swept and not swept_ok:
             raise GraphFreedError(
@@ -146,8 +163,8 @@ def toposort(roots, stop=(), constants: bool = False, swept_ok: bool = False, si
                 "backward(retain_graph=True) the first time to sweep the same graph again, or "
                 "recompute the forward pass")
         for inp in node.inputs:
-            if (constants or inp.requires_grad) and id(inp) not in seen:
-                stack.append((inp, False))
+            if (constants or inp.requires_grad) and inp not in seen:
+                push((inp, False))
     return order
 
 

@@ -83,11 +83,11 @@ def _axes_arg(args):
 
 def _methods():
     ops = {
-        "__add__": P.add.call, "__radd__": lambda s, o: P.add(o, s),
-        "__sub__": P.sub.call, "__rsub__": lambda s, o: P.sub(o, s),
-        "__mul__": P.mul.call, "__rmul__": lambda s, o: P.mul(o, s),
-        "__truediv__": P.div.call, "__rtruediv__": lambda s, o: P.div(o, s),
-        "__pow__": P.pow.call, "__rpow__": lambda s, o: P.pow(o, s),
+        "__add__": P.add.call, "__radd__": lambda s, o, _call=P.add.call: _call(o, s),
+        "__sub__": P.sub.call, "__rsub__": lambda s, o, _call=P.sub.call: _call(o, s),
+        "__mul__": P.mul.call, "__rmul__": lambda s, o, _call=P.mul.call: _call(o, s),
+        "__truediv__": P.div.call, "__rtruediv__": lambda s, o, _call=P.div.call: _call(o, s),
+        "__pow__": P.pow.call, "__rpow__": lambda s, o, _call=P.pow.call: _call(o, s),
         "__matmul__": lambda s, o: F.matmul(s, o), "__rmatmul__": lambda s, o: F.matmul(o, s),
         "__neg__": P.neg.call, "__abs__": P.abs.call, "__getitem__": F.getitem,
         "__lt__": P.less.call, "__le__": P.less_equal.call,

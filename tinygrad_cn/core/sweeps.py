@@ -14,9 +14,9 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 
 from .errors import AnomalyError, MutationError, ShapeError
-from .graph import anomaly_enabled, check_finite, describe, grad_mode, mark_swept, toposort
+from .graph import anomaly_enabled, check_finite, describe, enter_mode, exit_mode, grad_mode, mark_swept, toposort
 from .ops import broadcast_to, sum_to
-from .tensor import Tensor
+from .tensor import Tensor, last_write, make_node
 
 __all__ = ["reverse_sweep", "forward_sweep", "backward", "zero_grad", "cotangent_for", "count_sweeps", "SweepCount"]
 
@@ -56,30 +56,32 @@ def reverse_sweep(order, seeds: dict, create_graph: bool = False, keep=None, sto
     """Run the vjp rules over ``order`` (``toposort``'s) backwards, from ``seeds`` ({id(node):
     cotangent}). Returns {id(node): cotangent} for the ids in ``keep`` (every node reached when
     ``keep`` is None). Nodes in ``stop`` pass nothing on; with ``prune`` only paths into ``keep``
-    are followed. Cotangents of broadcast inputs are summed back to the input's shape here."""
+    are followed. Cotangents of broadcast inputs are summed back to the input's shape here; a
+    cotangent reaching an input from several consumers is summed in the order of the sweep."""
     _count("reverse")
-    cot = dict(seeds)
     live = None
     if prune and keep is not None:
         live = set(keep)
         for node in order:
             if node.prim is not None and id(node) not in stop and any(id(i) in live for i in node.inputs):
                 live.add(id(node))
-    kept = {}
-    anomaly = anomaly_enabled()
-    with grad_mode(create_graph):
+    by_node = {node: seeds[id(node)] for node in order if id(node) in seeds}   # tensors hash by identity
+    take = by_node.pop if keep is not None else by_node.get
+    kept, anomaly, written = {}, anomaly_enabled(), last_write()
+    token = enter_mode(grad=create_graph)
+    try:
         for node in reversed(order):
-            key = id(node)
-            g = cot.get(key) if keep is None else cot.pop(key, None)
+            g = take(node, None)
             if g is None:
                 continue
-            if keep is not None and key in keep:
-                kept[key] = g
+            if keep is not None and id(node) in keep:
+                kept[id(node)] = g
             prim = node.prim
-            if prim is None or key in stop:
+            if prim is None or (stop and id(node) in stop):
                 continue
             inputs, params = node.inputs, node.params
-            _check_unchanged(node)
+            if written > node.seq:
+                _check_unchanged(node)
             for i, inp in enumerate(inputs):
                 if not inp.requires_grad or (live is not None and id(inp) not in live):
                     continue
@@ -87,11 +89,15 @@ def reverse_sweep(order, seeds: dict, create_graph: bool = False, keep=None, sto
                 if rule is None:
                     continue
                 gi = _checked_vjp(rule, i, g, node) if anomaly else rule(g, node, *inputs, **params)
-                if gi.shape != inp.shape:
+                if gi._data.shape != inp._data.shape:
                     gi = sum_to(gi, inp.shape)
-                prev = cot.get(id(inp))
-                cot[id(inp)] = gi if prev is None else prev + gi
-    return cot if keep is None else kept
+                prev = by_node.get(inp)
+                by_node[inp] = gi if prev is None else prev + gi
+    finally:
+        exit_mode(token)
+    if keep is not None:
+        return kept
+    return {id(node): g for node, g in by_node.items()}
 
 
 def _check_unchanged(node):
@@ -145,11 +151,12 @@ def cotangent_for(out: Tensor, gradient, who: str) -> Tensor:
     """The seed of a reverse sweep from ``out``: ones for a one-element output, else ``gradient``
     (checked: real, of ``out``'s shape, cast to ``out``'s dtype)."""
     if gradient is None:
-        if out.size != 1:
+        arr = out._data
+        if arr.size != 1:
             raise ShapeError(f"{who}: the output has shape {out.shape}, so a cotangent is needed: pass "
                              f"gradient= of shape {out.shape}, or reduce to a scalar first, e.g. "
                              "y.sum().backward()")
-        return Tensor.wrap(np.ones(out.shape, out.dtype))
+        return make_node(arr.dtype.type(1) if arr.ndim == 0 else np.ones(arr.shape, arr.dtype), False, None, (), None)
     if np.iscomplexobj(gradient.data if isinstance(gradient, Tensor) else gradient):
         raise TypeError(f"{who}: the cotangent is complex; gradients here are real (pass its real part "
                         "if that is what you mean)")
@@ -174,14 +181,12 @@ def backward(out: Tensor, gradient=None, retain_graph: bool | None = None, creat
                            "computed from has requires_grad=True, or it was computed under no_grad()")
     seed = cotangent_for(out, gradient, "backward")
     order = toposort([out])
-    keep = {id(n) for n in order if n.prim is None or n.retains_grad}
+    keep = {id(n): n for n in order if n.prim is None or n.retains_grad}
     cots = reverse_sweep(order, {id(out): seed}, create_graph=create_graph, keep=keep)
-    for node in order:
-        g = cots.get(id(node))
-        if g is None:
-            continue
-        if g.dtype != node.dtype:
-            g = Tensor.wrap(g.data.astype(node.dtype)) if not create_graph else g
+    for key, g in cots.items():
+        node = keep[key]
+        if g._data.dtype != node._data.dtype and not create_graph:
+            g = Tensor.wrap(g._data.astype(node._data.dtype))
         node.grad = g if node.grad is None else node.grad + g
     if not (create_graph if retain_graph is None else retain_graph):
         mark_swept(order)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-__all__ = ["Tensor", "as_array", "as_tensor", "watch_reads"]
+__all__ = ["Tensor", "as_array", "as_tensor", "last_write", "make_node", "watch_reads"]
 
 _KIND_ERRORS = {
     "c": "complex numbers are not supported",
@@ -31,6 +31,9 @@ _KIND_ERRORS = {
 }
 
 _seq = itertools.count(1)   # creation order: node numbers follow it (``graph.node_names``)
+_next_seq = _seq.__next__
+_new = object.__new__
+_last_write = 0             # the stamp of the latest ``.data`` assignment (``last_write``)
 _READ_WATCH: contextvars.ContextVar[Callable | None] = contextvars.ContextVar("tinygrad_cn_value_reads", default=None)
 
 
@@ -96,20 +99,21 @@ class Tensor:
 
     def _init(self, arr, requires_grad, name=None):
         self._data, self.grad, self.requires_grad, self.name, self.tangent = arr, None, requires_grad, name, None
-        self.prim, self.inputs, self.params, self.seq = None, (), None, next(_seq)
+        self.prim, self.inputs, self.params, self.seq = None, (), None, _next_seq()
         self.written, self.swept, self.retains_grad = 0, False, False
 
     @classmethod
     def wrap(cls, arr: np.ndarray, requires_grad: bool = False, name: str | None = None) -> Tensor:
         """A tensor around ``arr`` itself, without checks or copies (the engine's hot path)."""
-        t = object.__new__(cls)
+        t = _new(cls)
         t._init(arr, requires_grad, name)
         return t
 
     # ---- attributes -------------------------------------------------------------------------
     def _set_data(self, value):
+        global _last_write
         self._data = value if isinstance(value, np.ndarray) else as_array(value, who="Tensor.data")
-        self.written = next(_seq)
+        self.written = _last_write = _next_seq()
 
     data = property(operator.attrgetter("_data"), _set_data, doc="""The values (an ndarray). Assigning
         (``t.data = a``, ``t.data -= a``) stamps the tensor as written, so a later sweep over a graph
@@ -261,13 +265,29 @@ class Tensor:
         def T(self) -> Tensor: ...
 
 
+def last_write() -> int:
+    """The ``written`` stamp of the latest ``.data`` assignment to any tensor (0: none yet). A node
+    with a larger ``seq`` was recorded after it, so none of its values has changed since."""
+    return _last_write
+
+
+def make_node(data, requires_grad: bool, prim, inputs: tuple, params) -> Tensor:
+    """The tensor holding ``data`` that ``prim`` computed from ``inputs`` (a graph node; the
+    engine's hot path: no checks, no copy)."""
+    t = _new(Tensor)
+    t._data, t.grad, t.requires_grad, t.name, t.tangent = data, None, requires_grad, None, None
+    t.prim, t.inputs, t.params, t.seq = prim, inputs, params, _next_seq()
+    t.written, t.swept, t.retains_grad = 0, False, False
+    return t
+
+
 def as_tensor(x, like: Tensor | None = None) -> Tensor:
     """``x`` as a Tensor: a Tensor is returned as it is; a Python number takes the floating dtype
-    of ``like`` (so float32 stays float32) and is wrapped without a copy; lists and arrays are
+    of ``like`` (so float32 stays float32) and is wrapped as a NumPy scalar; lists and arrays are
     checked as by ``Tensor(x)``."""
     if isinstance(x, Tensor):
         return x
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
-        dtype = like.dtype if like is not None and like.dtype.kind == "f" else np.float64
-        return Tensor.wrap(np.asarray(x, dtype=dtype))
+    if type(x) is float or type(x) is int:       # a NumPy scalar of that dtype: no array, no copy
+        return Tensor.wrap(like._data.dtype.type(x) if like is not None and like._data.dtype.kind == "f"
+                           else np.float64(x))
     return Tensor(x)
