@@ -451,6 +451,27 @@ FULL_RUN_NOTE = ("（快速运行：3 个种子、1000 步，上面印出的数�
 train = partial(jl.train, seeds=SEEDS, steps=STEPS, lr_i=LR_I, log_every=LOG_EVERY)
 
 # %% [markdown]
+# ### 训练用编译好的程序（`tg.jit`）
+#
+# 第 5 节用的是即时引擎：每个运算当场执行、记录，`backward` 再逐个节点走一遍反向扫描。下面要训练几十组、
+# 每组 10 个网络、每个 5000 步，逐个运算解释的开销就成了大头。所以**训练循环里每一步的两种梯度——误差梯度和
+# 信息最大化规则——由 `tg.jit` 编译的程序来算**（`train` 的默认 `compiled=True`；`tg.jit` 是教程 12 的内容）：
+# 第一步把函数追踪一次，记录下前向和反向扫描，之后每一步直接运行写成直线型 NumPy 的这段程序。
+# 程序里的每一行仍是表里同一个原语的 NumPy 计算，所以**和即时引擎算出的数逐位相同**。
+# 一个程序只对一个标量求梯度，所以要一点安排：每个网络的误差乘上 c_s = 1 再相加，对 c 的梯度就是每个网络的误差 e_s；
+# 熵 H（`jl.entropy`，就是 `infomax_grad` 求导的那个函数）里的 α、β 作为单独的参数传入，u、v 经过 `stop_gradient`，
+# 于是一次反向扫描同时给出 ∂e/∂(权重, α, β) 和 ∂H/∂(α, β)，互不混淆。
+# 下面在一个种子上各训练 300 步核对（`tests/test_teach_joint_learning.py` 也核对）：
+
+# %%
+check = {c: jl.train("a", "saturating", seeds=[0], steps=300, lr_w=3.0, lr_i=LR_I, compiled=c) for c in (False, True)}
+same = all(np.array_equal(check[False][k], check[True][k]) for k in ("err", "cos_o", "cos_h", "alpha_o", "Y")) and \
+    all(np.array_equal(p.data, q.data) for p, q in zip(check[False]["net"].parameters(), check[True]["net"].parameters()))
+print(f"300 步：即时引擎 {check[False]['seconds']:.2f} s，编译的程序 {check[True]['seconds']:.2f} s；"
+      f"参数、误差曲线、夹角余弦逐位相同：{same}")
+assert same
+
+# %% [markdown]
 # 两个任务 × 四种方法 × 每个 η_W，一次训练 len(SEEDS) 个网络（完整运行这一格 CPU 时间约 7 分钟）：
 
 # %%

@@ -1,21 +1,27 @@
 """The experiments and figures of tutorial 09 (联合学习猜想 2016; Bell & Sejnowski 1995): the exact
 histogram entropy at the single unit's fixed point (§2), the n-k-1 network of fig. 3.1 with adaptive
 logistic units (eqs. 3.1–3.4), its joint training (weights by the error gradient 3.5–3.8, α and β by
-the infomax rules 3.9, 3.10), the summaries of a run, and the figures (fig. 2.1, fig. 4.1)."""
+the infomax rules 3.9, 3.10; each step's gradients by a program compiled with ``jit``, or by the eager
+engine: the same numbers), the summaries of a run, and the figures (fig. 2.1, fig. 4.1)."""
 import math
 import time
 
 import numpy as np
 
+from ...core import ops
+from ...core.compile import jit
 from ...core.tensor import Tensor
+from ...core.transforms import grad
 from ...nn import datasets, init
+from ...nn import functional as F
 from ...nn.adaptive import AdaptiveLogistic
 from ...nn.module import Module, Parameter
 from .. import plotting
 
 __all__ = ["sig", "erf_cdf", "hist_entropy", "exact_bin_entropy", "N_SAMPLES", "K_HIDDEN", "EPS_SAT",
            "METHODS", "METHOD_NAMES", "METHOD_NAMES_EN", "TASKS", "TASK_NAMES", "make_task", "task_arrays",
-           "JointNet", "train", "summary", "unsteady", "best_run", "plot_single_unit", "fig41"]
+           "JointNet", "per_net_error", "entropy", "train", "summary", "unsteady", "best_run", "plot_single_unit",
+           "fig41"]
 
 N_SAMPLES, K_HIDDEN = 200, 8  # 200 moons points per seed; k = 8 hidden units
 EPS_SAT = 0.1                 # the saturating task squeezes the inputs into [1 − EPS_SAT, 1]
@@ -85,72 +91,138 @@ class JointNet(Module):
 
     def forward(self, X):                               # X: (N, S, n)
         N = X.shape[0]
-        self.u = (X.reshape(N, self.S, 1, self.n) * self.Wh).sum(axis=3).reshape(N, self.S * self.k)  # (3.1)
+        u = X[:, :, None, 0] * self.Wh[:, :, 0]         # (3.1) u_j = Σ_i w_ji x_i, one input at a time: the
+        for i in range(1, self.n):                      # numbers of (X·Wh).sum(axis=3) without its (N, S, k, n)
+            u = u + X[:, :, None, i] * self.Wh[:, :, i]  # array of products
+        self.u = u.reshape(N, self.S * self.k)
         self.a = self.hidden(self.u)                                                                  # (3.2)
         self.v = (self.a.reshape(N, self.S, self.k) * self.Wo).sum(axis=2)                           # (3.3)
         self.y = self.output(self.v)
         return self.y                                   # (N, S)
 
 
-def _cosines(net, g_h, g_o, S):
+_BY_ERROR = {"a": (0, 1), "a'": (0, 1, 4, 5), "b": (0, 1, 3, 5), "c": (0, 1, 2, 3, 4, 5)}   # indices into _params
+
+
+def _params(net):
+    """Wh, Wo, α_j, β_j, α_o, β_o: the order of the error gradients in a training step."""
+    return [net.Wh, net.Wo, net.hidden.alpha, net.hidden.beta, net.output.alpha, net.output.beta]
+
+
+def per_net_error(Y, D):
+    """e of eq. 3.4, ½(d − y)², the batch mean for each of the S networks: shape (S,). The square is
+    written r·r (the same numbers as r**2, whose reverse rule would compute r**1 by ``power``, which is slow)."""
+    r = D - Y
+    return (0.5 * (r * r)).mean(axis=0)
+
+
+def entropy(alpha, beta, u):
+    """H = Σ_units (batch mean of ln|∂y/∂u|), y = σ(αu + β) (eq. 2.5 without the input's entropy), with
+    ∂y/∂u computed by ``grad``: the function whose gradient in (α, β) is ``AdaptiveLogistic.infomax_grad``
+    (eqs. 3.9, 3.10), the same numbers. Written for ``jit``, where ``u`` arrives cut from the graph by
+    ``stop_gradient`` (a recorded op; ``infomax_grad`` detaches it): ∂y/∂u is taken as the derivative of
+    y(u + s) in a shift s at s = 0, because ``grad`` at ``u`` itself would copy a tensor that requires no
+    gradient into a new leaf, which the compiled program would keep as a constant."""
+    def total(s):
+        return ops.sum(F.adaptive_logistic(u + s, alpha, beta))
+    dydu = grad(total)(np.zeros(u.shape))
+    return ops.sum(ops.mean(ops.log(ops.abs(dydu)), axis=0))
+
+
+def _eager_gradients(net, X, D):
+    """One step's numbers by the eager engine: backward for the error gradient, ``infomax_grad`` for the rules."""
+    Xt, Dt, params = Tensor(X), Tensor(D), _params(net)
+
+    def step(infomax):
+        net.zero_grad()
+        e = per_net_error(net(Xt), Dt)
+        e.sum().backward()
+        rules = [[g.data for g in layer.infomax_grad(u)] if infomax else None
+                 for layer, u in ((net.hidden, net.u), (net.output, net.v))]
+        return (e.data, [p.grad.data for p in params], *rules)
+    return step
+
+
+def _compiled_gradients(net, X, D):
+    """The same numbers by two programs compiled with ``jit`` (traced on the first call): the error
+    L = Σ_s c_s e_s with c = 1, whose gradient in c is the S errors themselves, and the same L plus the
+    entropies H of both layers, with α, β entering H as separate arguments (the same arrays) and u, v
+    through ``stop_gradient``, so that one reverse sweep gives ∂e/∂(parameters) and ∂H/∂(α, β) unmixed."""
+    params, ones = _params(net), np.ones(net.S)
+
+    def error(X, D, c):
+        return ops.sum(c * per_net_error(net(X), D))
+
+    def error_and_entropy(X, D, c, alpha_h, beta_h, alpha_o, beta_o):
+        return (error(X, D, c) + entropy(alpha_h, beta_h, ops.stop_gradient(net.u))
+                + entropy(alpha_o, beta_o, ops.stop_gradient(net.v)))
+
+    err_only = jit(error, wrt=params + [2])
+    with_h = jit(error_and_entropy, wrt=params + [2, 3, 4, 5, 6])
+
+    def step(infomax):
+        if not infomax:
+            out = err_only.numpy(X, D, ones)
+            return out[7], out[1:7], None, None
+        out = with_h.numpy(X, D, ones, *(p.data for p in params[2:]))
+        return out[7], out[1:7], out[8:10], out[10:12]
+    return step
+
+
+def _cosines(g_err, g_h, g_o, S):
     """cos of the angle between the infomax ascent and the error descent for (α_o, β_o) per net, and
     for the hidden layer's 2k numbers (α_j, β_j) stacked per net."""
     ga, gb = g_o
-    ea, eb = -net.output.alpha.grad.data, -net.output.beta.grad.data
+    ea, eb = -g_err[4], -g_err[5]
     cos_o = (ga * ea + gb * eb) / np.sqrt((ga**2 + gb**2) * (ea**2 + eb**2))
     ga, gb = (g.reshape(S, K_HIDDEN) for g in g_h)
-    ea = -net.hidden.alpha.grad.data.reshape(S, K_HIDDEN)
-    eb = -net.hidden.beta.grad.data.reshape(S, K_HIDDEN)
+    ea, eb = (-g.reshape(S, K_HIDDEN) for g in g_err[2:4])
     cos_h = (ga * ea + gb * eb).sum(1) / np.sqrt((ga**2 + gb**2).sum(1) * (ea**2 + eb**2).sum(1))
     return cos_o, cos_h
 
 
-def train(method, task, seeds, steps, lr_w=1.0, lr_i=0.01, anneal=False, log_every=50):
+def train(method, task, seeds, steps, lr_w=1.0, lr_i=0.01, anneal=False, log_every=50, compiled=True):
     """Full-batch training of len(seeds) networks side by side (method "a", "a'", "b" or "c" of §6's
     table); returns a dict of records. anneal=True lowers the infomax learning rate linearly from lr_i
-    at step 0 to 0 at the last step."""
+    at step 0 to 0 at the last step. compiled=True takes each step's gradients from the programs of
+    ``_compiled_gradients`` (``jit``), compiled=False from the eager engine: the same numbers, bit for bit
+    (tests/test_teach_joint_learning.py)."""
+    by_error = _BY_ERROR[method]
     X, D = task_arrays(task, seeds)
     S = len(seeds)
     net = JointNet(seeds, X.shape[2], K_HIDDEN)
-    Xt, Dt = Tensor(X), Tensor(D)
+    params = _params(net)
     h_ip, o_ip = method in ("a", "a'"), method == "a"               # who follows the infomax rule
-    by_error = [net.Wh, net.Wo]
-    by_error += {"a": [], "a'": [net.output.alpha, net.output.beta],
-                 "b": [net.hidden.beta, net.output.beta],
-                 "c": [net.hidden.alpha, net.hidden.beta, net.output.alpha, net.output.beta]}[method]
+    gradients = (_compiled_gradients if compiled else _eager_gradients)(net, X, D)
     err = np.zeros((steps + 1, S))
     log = {k: [] for k in ("t", "cos_o", "cos_h", "alpha_o", "Wo_norm")}
     t0 = time.perf_counter()
     with np.errstate(all="ignore"):          # a diverging run turns into NaN: counted by summary, not hidden
         for t in range(steps + 1):
-            net.zero_grad()
-            Y = net(Xt)
-            per_net = (0.5 * (Dt - Y) ** 2).mean(axis=0)             # e of eq. 3.4, batch mean, (S,)
-            per_net.sum().backward()
-            err[t] = per_net.data
+            logging = t < steps and t % log_every == 0
+            err[t], g_err, g_h, g_o = gradients(t < steps and (h_ip or logging))
             if t == steps:
                 break
-            logging = t % log_every == 0
-            g_h = [g.data for g in net.hidden.infomax_grad(net.u)] if (h_ip or logging) else None
-            g_o = [g.data for g in net.output.infomax_grad(net.v)] if (o_ip or logging) else None
             if logging:
-                cos_o, cos_h = _cosines(net, g_h, g_o, S)
+                cos_o, cos_h = _cosines(g_err, g_h, g_o, S)
                 log["cos_o"].append(cos_o)
                 log["cos_h"].append(cos_h)
                 log["t"].append(t)
                 log["alpha_o"].append(net.output.alpha.data.copy())
                 log["Wo_norm"].append(np.linalg.norm(net.Wo.data, axis=1))
-            for p in by_error:                                        # gradient descent on e
-                p.data = p.data - lr_w * p.grad.data
+            for i in by_error:                                        # gradient descent on e
+                params[i].data = params[i].data - lr_w * g_err[i]
             eta_i = lr_i * (1 - t / steps) if anneal else lr_i
             for layer, g, on in ((net.hidden, g_h, h_ip), (net.output, g_o, o_ip)):
                 if on:                                                # gradient ascent on H
                     layer.alpha.data = layer.alpha.data + eta_i * g[0]
                     layer.beta.data = layer.beta.data + eta_i * g[1]
+        seconds = time.perf_counter() - t0
+        Y = net(Tensor(X)).data
     out = {k: np.array(v) for k, v in log.items()}
     diverged = ~np.all(np.isfinite(err), axis=0)
-    out.update(err=err, diverged=diverged, net=net, X=X, D=D, Y=Y.data, seconds=time.perf_counter() - t0,
-               acc=((Y.data > 0.5) == D).mean(0), method=method, task=task, lr_w=lr_w, lr_i=lr_i, anneal=anneal)
+    out.update(err=err, diverged=diverged, net=net, X=X, D=D, Y=Y, seconds=seconds,
+               acc=((Y > 0.5) == D).mean(0), method=method, task=task, lr_w=lr_w, lr_i=lr_i, anneal=anneal)
     return out
 
 
