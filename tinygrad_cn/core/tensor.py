@@ -287,7 +287,7 @@ def as_tensor(x, like: Tensor | None = None) -> Tensor:
     checked as by ``Tensor(x)``."""
     if isinstance(x, Tensor):
         return x
-    if type(x) is float or type(x) is int:       # a NumPy scalar of that dtype: no array, no copy
-        return Tensor.wrap(like._data.dtype.type(x) if like is not None and like._data.dtype.kind == "f"
-                           else np.float64(x))
+    if isinstance(x, (float, int)) and not isinstance(x, bool):   # a NumPy scalar: no array, no copy
+        value = like._data.dtype.type(x) if like is not None and like._data.dtype.kind == "f" else np.float64(x)
+        return make_node(value, False, None, (), None)
     return Tensor(x)

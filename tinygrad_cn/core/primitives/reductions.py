@@ -30,7 +30,8 @@ def _reduce_sample(values=S.reals):
     return sample
 
 
-sum = Primitive("sum", lambda a, axes, keepdims: np.sum(a, axis=axes, keepdims=keepdims),
+# the ufuncs' reduce methods themselves (what np.sum, np.max call on an array, without their wrappers)
+sum = Primitive("sum", lambda a, axes, keepdims: np.add.reduce(a, axis=axes, keepdims=keepdims),
                 vjp=(lambda g, o, a, axes, keepdims: _back(g, a, axes),), linear=True,
                 notation=Notation("Σ", "Σ {0}", "sum({0})"), sample=_reduce_sample())
 
@@ -53,14 +54,14 @@ def _extremum(name, reduce, symbol):
                      kink=lambda eps, a, axes, keepdims: _near_tie(eps, a, axes, keepdims, name == "max"))
 
 
-max = _extremum("max", np.max, "max")
-min = _extremum("min", np.min, "min")
+max = _extremum("max", np.maximum.reduce, "max")
+min = _extremum("min", np.minimum.reduce, "min")
 
 
 def _logsumexp_np(a, axes, keepdims):
-    m = np.max(a, axis=axes, keepdims=True)
+    m = np.maximum.reduce(a, axis=axes, keepdims=True)
     m = np.where(np.isfinite(m), m, 0)
-    out = np.log(np.sum(np.exp(a - m), axis=axes, keepdims=True)) + m
+    out = np.log(np.add.reduce(np.exp(a - m), axis=axes, keepdims=True)) + m
     return out if keepdims else np.squeeze(out, axis=axes)
 
 
@@ -79,12 +80,14 @@ logsumexp = Primitive("logsumexp", _logsumexp_np,
 
 
 def _swap(x):
-    return transpose(x, axes=tuple(range(x.ndim - 2)) + (x.ndim - 1, x.ndim - 2))
+    return transpose(x, axes=(1, 0) if x.ndim == 2 else tuple(range(x.ndim - 2)) + (x.ndim - 1, x.ndim - 2))
 
 
 def _as_matrices(g, a, b):
     """NumPy's promotion of a vector operand: a (k,) → (1, k), b (k,) → (k, 1), and the cotangent
-    reshaped to the product of those matrices."""
+    reshaped to the product of those matrices. Two matrices (a layer's X @ Wᵀ) pass through as they are."""
+    if a.ndim == 2 and b.ndim == 2:
+        return a, b, g
     a2 = a if a.ndim > 1 else reshape(a, shape=(1,) + a.shape)
     b2 = b if b.ndim > 1 else reshape(b, shape=b.shape + (1,))
     shape = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2]) + (a2.shape[-2], b2.shape[-1])

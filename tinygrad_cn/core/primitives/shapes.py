@@ -15,7 +15,8 @@ def _sample_reshape(rng):
     return (S.reals(rng, shp),), {"shape": (int(np.prod(shp, dtype=int)),)}
 
 
-reshape = Primitive("reshape", lambda a, shape: np.reshape(a, shape),
+# reshape and transpose call the array's own methods (np.reshape and np.transpose do, after a wrapper)
+reshape = Primitive("reshape", lambda a, shape: a.reshape(shape),
                     vjp=(lambda g, o, a, shape: reshape(g, shape=a.shape),), linear=True,
                     notation=Notation("reshape", "reshape({0})"), sample=_sample_reshape)
 
@@ -32,7 +33,7 @@ def _sample_transpose(rng):
     return (S.reals(rng, shp),), {"axes": tuple(int(i) for i in rng.permutation(len(shp)))}
 
 
-transpose = Primitive("transpose", lambda a, axes: np.transpose(a, axes),
+transpose = Primitive("transpose", lambda a, axes: a.transpose(axes),
                       vjp=(lambda g, o, a, axes: transpose(g, axes=inverse_permutation(axes)),), linear=True,
                       notation=Notation("ᵀ", "{0}ᵀ", "{0}.T"), sample=_sample_transpose)
 
@@ -51,7 +52,7 @@ broadcast_to = Primitive("broadcast_to", lambda a, shape: np.broadcast_to(a, sha
 def _sum_to_np(a, shape):
     lead = a.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(i + lead for i, n in enumerate(shape) if n == 1 and a.shape[i + lead] != 1)
-    s = np.sum(a, axis=axes, keepdims=True) if axes else a
+    s = np.add.reduce(a, axis=axes, keepdims=True) if axes else a
     return s.reshape(shape)
 
 
