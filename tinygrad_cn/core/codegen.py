@@ -10,7 +10,11 @@ recorded sweep made of primitive applications) and writes one line per primitive
   constants when traced;
 - forward values are plain variables that the backward lines read (h6 in ∂f/∂h5 = −∂f/∂h6 · h6 / h5);
 - an elementwise ufunc writes into an input buffer that nothing reads afterwards (``out=``), so
-  a cotangent accumulates in place and ``X @ W.T + b`` adds b into the product's buffer.
+  a cotangent accumulates in place and ``X @ W.T + b`` adds b into the product's buffer;
+- σ(z) and its slope σ′(z) (the forward's and the backward's) are written inline and share
+  exp(−|z|) and 1 + exp(−|z|); a matrix product is ``a @ b``, a full transpose ``.T``.
+
+Every rewrite is exact: the program computes the rows' numbers bit for bit.
 
 Inputs are of three kinds: arguments (checked for shape and dtype on every call), tensors the
 function closed over (their current ``.data`` is read on every call) and literals (constants).
@@ -77,7 +81,7 @@ _OPERATORS = {np.add: "{0} + {1}", np.subtract: "{0} - {1}", np.multiply: "{0} *
 
 def _fresh(node) -> bool:
     """The node's value is a new array that no other value is a view of (a ufunc's, matmul's)."""
-    return node.prim is not None and isinstance(node.prim.forward, np.ufunc)
+    return node.prim is not None and (isinstance(node.prim.forward, np.ufunc) or node.prim is P.matmul)
 
 
 def _is_ufunc(node) -> bool:
@@ -135,7 +139,7 @@ def _fast_form(n, x):
     numbers as the row's forward, without its Python-level checks), or None."""
     prim, p = n.prim, n.params
     if prim is P.transpose:
-        return f"{x}.transpose({p['axes']!r})"
+        return f"{x}.T" if p["axes"] == tuple(range(n.ndim))[::-1] else f"{x}.transpose({p['axes']!r})"
     if prim is P.reshape:
         return f"{x}.reshape({p['shape']!r})"
     src = n.inputs[0]
@@ -191,7 +195,9 @@ class _Writer:
 
     def __init__(self, names, label, prefix):
         self.names, self.label, self.prefix = names, label, prefix
-        self.ns = {"Retrace": Retrace, "np": np, "_add_reduce": np.add.reduce}
+        self.ns = {"Retrace": Retrace, "np": np, "_add_reduce": np.add.reduce, "_exp": np.exp,
+                   "_copysign": np.copysign, "_reciprocal": np.reciprocal, "_maximum": np.maximum}
+        self.scalars, self.shared = {}, {}
         self.used, self.bound = set(self.ns), {}
         self.kind, self.py, self.disp, self.prec, self.guard_at = {}, {}, {}, {}, {}
         self.head, self.seen, self.body, self.text_fwd, self.text_back = [], [], [], [], []
@@ -291,9 +297,14 @@ class _Writer:
         else:
             name = self.names.get(key, f"v{count}")
             py[key], disp[key] = self.ident(name, f"v{count}"), name
-        call = _fast_form(n, py[id(n.inputs[0])]) if len(n.inputs) == 1 else None
-        if call is None and out is None and not n.params and _OPERATORS.get(prim.forward):
-            call = _OPERATORS[prim.forward].format(*(py[id(i)] for i in n.inputs))
+        if _shares_logistic(n):
+            call = self.sigmoids(n)
+        else:
+            call = _fast_form(n, py[id(n.inputs[0])]) if len(n.inputs) == 1 else None
+        # the row's forward, or the ufunc it calls: _matmul_np is np.matmul for matrices
+        fwd = np.matmul if prim is P.matmul and min(i.ndim for i in n.inputs) >= 2 else prim.forward
+        if call is None and out is None and not n.params and _OPERATORS.get(fwd):
+            call = _OPERATORS[fwd].format(*(py[id(i)] for i in n.inputs))
         if call is None:
             argv = [py[id(i)] for i in n.inputs]
             argv += [f"{p}={_literal(v) or self.bind(v, 'q')}" for p, v in (n.params or {}).items()]
@@ -308,6 +319,32 @@ class _Writer:
             self.prec[key] = 5
         self.body.extend(_guard_lines(py[key], self.guard_at.get(key, ()), self.bind))
 
+    def scalar(self, value, dtype):
+        """A global NumPy scalar ``value`` of ``dtype`` (as exact as Python's literal, and cheaper
+        for NumPy to read)."""
+        key = (value, dtype)
+        if key not in self.scalars:
+            self.scalars[key] = self.bind(dtype.type(value), {1: "one", -1: "minus_one"}[value])
+        return self.scalars[key]
+
+    def sigmoids(self, n):
+        """σ(z) and σ′(z) = σ(z)σ(−z) (NNDL eq. 5.81) of one z as NumPy lines that share
+        e = exp(−|z|), d = 1 + e, p = 1/d = σ(|z|) and q = e/d = σ(−|z|), written once, at the
+        first of them: σ′ = p·q, and σ = p where z ≥ 0 else q, taken as max(q, ±p) with p's sign
+        set to z's (q ≥ 0 > −p; at z = ±0, p = q). Bit for bit the rows' ``where(z ≥ 0, 1, e)/d``
+        and ``where(z ≥ 0, 1, e)/d · (where(z ≤ 0, 1, e)/d)``, NaNs included: −|z| is
+        copysign(z, −1), 1/d is NumPy's reciprocal, p·q = q·p."""
+        z = n.inputs[0]
+        x = self.py[id(z)]
+        if id(z) not in self.shared:
+            e, d, p, q = (self.ident("", f"{c}_{x}") for c in "edpq")
+            self.body += [f"    {e} = _exp(_copysign({x}, {self.scalar(-1, z.dtype)}))    # e = exp(−|{x}|)",
+                          f"    {d} = {self.scalar(1, z.dtype)} + {e}", f"    {p} = _reciprocal({d})    # σ(|{x}|)",
+                          f"    {q} = {e} / {d}    # σ(−|{x}|)"]
+            self.shared[id(z)] = p, q
+        p, q = self.shared[id(z)]
+        return f"{p} * {q}" if n.prim is P.sigmoid_slope else f"_maximum({q}, _copysign({p}, {x}))"
+
     def program(self, args, outputs, prefix):
         rets = [f"{self.py[id(o)]}.copy()" if self.kind[id(o)] == "const" else self.py[id(o)] for o in outputs]
         src = "\n".join([f"def program({', '.join(self.py[id(a)] for a in args)}):", *self.head, *self.seen,
@@ -315,6 +352,11 @@ class _Writer:
         exec(compile(src, "<tg.jit program>", "exec"), self.ns)
         back = ["# backward" if prefix == "g_" else "# tangents", *self.text_back] if self.text_back else []
         return Program(self.ns["program"], src, "\n".join(["# forward", *self.text_fwd, *back]), len(self.body))
+
+
+def _shares_logistic(n) -> bool:
+    """``n`` is σ or σ′ of a floating array, which ``_Writer.sigmoids`` writes inline."""
+    return n.prim in (P.sigmoid, P.sigmoid_slope) and n.inputs[0].dtype.kind == "f" and n.inputs[0].ndim > 0
 
 
 def _guard_lines(var, reads, bind):
