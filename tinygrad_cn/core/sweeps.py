@@ -9,6 +9,8 @@ that can be differentiated again; otherwise they run with recording off (the fas
 from __future__ import annotations
 
 import contextlib
+import gc
+import threading
 from collections.abc import Iterable, Iterator
 
 import numpy as np
@@ -51,6 +53,38 @@ def _count(kind):
         setattr(c, kind, getattr(c, kind) + 1)
 
 
+class _GcPause:
+    """Python's cycle collector paused while a sweep runs (sweeps make no cycles: what they drop,
+    reference counting frees), so it does not rescan a large graph again and again; restored when
+    the last sweep in any thread ends, and left alone if it was off already."""
+
+    def __init__(self):
+        self.lock, self.depth, self.was_on = threading.Lock(), 0, False
+
+    def pause(self):
+        with self.lock:
+            if self.depth == 0:
+                self.was_on = gc.isenabled()
+                gc.disable()
+            self.depth += 1
+
+    def resume(self):
+        with self.lock:
+            self.depth -= 1
+            if self.depth == 0 and self.was_on:
+                gc.enable()
+
+
+    def __enter__(self):
+        self.pause()
+
+    def __exit__(self, *exc):
+        self.resume()
+
+
+_gc_paused = _GcPause()
+
+
 def reverse_sweep(order, seeds: dict, create_graph: bool = False, keep=None, stop=frozenset(),
                   prune: bool = False) -> dict:
     """Run the vjp rules over ``order`` (``toposort``'s) backwards, from ``seeds`` ({id(node):
@@ -69,6 +103,7 @@ def reverse_sweep(order, seeds: dict, create_graph: bool = False, keep=None, sto
     take = by_node.pop if keep is not None else by_node.get
     kept, anomaly, written = {}, anomaly_enabled(), last_write()
     token = enter_mode(grad=create_graph)
+    _gc_paused.pause()
     try:
         for node in reversed(order):
             g = take(node, None)
@@ -94,6 +129,7 @@ def reverse_sweep(order, seeds: dict, create_graph: bool = False, keep=None, sto
                 prev = by_node.get(inp)
                 by_node[inp] = gi if prev is None else prev + gi
     finally:
+        _gc_paused.resume()
         exit_mode(token)
     if keep is not None:
         return kept
@@ -128,15 +164,16 @@ def forward_sweep(order, seeds: dict, create_graph: bool = False) -> dict:
     """Run the jvp rules over ``order`` (``toposort``'s) from ``seeds`` ({id(node): tangent});
     returns {id(node): tangent} for every node the seeds reach."""
     _count("forward")
-    tan = dict(seeds)
-    with grad_mode(create_graph):
+    tan, written = dict(seeds), last_write()
+    with grad_mode(create_graph), _gc_paused:
         for node in order:
             prim = node.prim
             if prim is None or id(node) in tan:
                 continue
             acc = None
             inputs, params = node.inputs, node.params
-            _check_unchanged(node)
+            if written > node.seq:
+                _check_unchanged(node)
             for i, inp in enumerate(inputs):
                 t = tan.get(id(inp))
                 if t is not None and prim.jvp[i] is not None:
@@ -180,16 +217,17 @@ def backward(out: Tensor, gradient=None, retain_graph: bool | None = None, creat
         raise RuntimeError("backward: this tensor does not require grad: none of the tensors it was "
                            "computed from has requires_grad=True, or it was computed under no_grad()")
     seed = cotangent_for(out, gradient, "backward")
-    order = toposort([out])
-    keep = {id(n): n for n in order if n.prim is None or n.retains_grad}
-    cots = reverse_sweep(order, {id(out): seed}, create_graph=create_graph, keep=keep)
-    for key, g in cots.items():
-        node = keep[key]
-        if g._data.dtype != node._data.dtype and not create_graph:
-            g = Tensor.wrap(g._data.astype(node._data.dtype))
-        node.grad = g if node.grad is None else node.grad + g
-    if not (create_graph if retain_graph is None else retain_graph):
-        mark_swept(order)
+    with _gc_paused:
+        order = toposort([out])
+        keep = {id(n): n for n in order if n.prim is None or n.retains_grad}
+        cots = reverse_sweep(order, {id(out): seed}, create_graph=create_graph, keep=keep)
+        for key, g in cots.items():
+            node = keep[key]
+            if g._data.dtype != node._data.dtype and not create_graph:
+                g = Tensor.wrap(g._data.astype(node._data.dtype))
+            node.grad = g if node.grad is None else node.grad + g
+        if not (create_graph if retain_graph is None else retain_graph):
+            mark_swept(order)
 
 
 def zero_grad(tensors: Iterable[Tensor]) -> None:
