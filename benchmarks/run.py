@@ -355,6 +355,25 @@ def check_scalar():
         np.testing.assert_allclose([float(v) for v in vals], [0.5, 0.25, 0.25], rtol=1e-15)
 
 
+# ---- 4. a long chain: the cost per op as the graph grows ------------------------------------------
+CHAIN_C = 1.0000001
+
+
+def chain(n):
+    """h ← h·c n times from a leaf x, then backward: ∂h/∂x = cⁿ (returns the gradient)."""
+    x = tg.Tensor(0.5, requires_grad=True)
+    c = tg.Tensor(CHAIN_C)
+    h = x
+    for _ in range(n):
+        h = h * c
+    h.backward()
+    return x.grad.item()
+
+
+def check_chain(n):
+    np.testing.assert_allclose(chain(n), CHAIN_C ** n, rtol=1e-12, err_msg=f"{n}-op chain: wrong gradient")
+
+
 # ---- timing ----------------------------------------------------------------------------------------
 def interleaved(fns, inner, repeats, warmup):
     """Per-call seconds of each fn in ``fns``: ``repeats`` rounds, each timing ``inner`` calls of
@@ -421,15 +440,19 @@ def main(argv=None):
 
     if args.quick:
         s_inner, s_rep, m_inner, m_rep, warm, r_sweeps, r_rep = 200, 3, 2, 3, 2, 100, 2
+        c_short, c_long, c_rep = 1000, 10_000, 2
     else:
         s_inner, s_rep, m_inner, m_rep, warm, r_sweeps, r_rep = 2000, 25, 5, 60, 10, RHW_SWEEPS, 7
+        c_short, c_long, c_rep = 1000, 100_000, 5
 
     check_scalar()
     for dt in (np.float32, np.float64):
         check_mlp(dt)
     check_rhw(r_sweeps)
+    check_chain(c_long)
     print("checked: every variant gives the same values and gradients (scalar example; MLP loss + 6 grads + "
-          "3 SGD steps, float32 and float64, compiled = eager to rounding; RHW weights after the sweeps)",
+          "3 SGD steps, float32 and float64, compiled = eager to rounding; RHW weights after the sweeps; "
+          "the chain's gradient cⁿ)",
           file=sys.stderr, flush=True)
 
     rows = []   # (name, unit, variant times, baseline times, scale, target ratio or "")
@@ -455,10 +478,16 @@ def main(argv=None):
         rows += [(f"{mlp}, eager", "ms/step", t_e, t_r, 1e3, "≤ 1.1× (issue 11)"),
                  (f"{mlp}, tg.jit", "ms/step", t_c, t_r, 1e3, "≤ 1.05×")]
 
-    lines = ["| benchmark | unit | tinygrad_cn: median (min) | NumPy by hand: median (min) | ratio | target |",
+    many = c_long // c_short
+    t_long, t_short = interleaved([lambda: chain(c_long), lambda: [chain(c_short) for _ in range(many)]], 1,
+                                  c_rep, warmup=1)
+    rows += [(f"chain of {c_long:,} ops h ← h·c, fwd+bwd, per op, vs {many} chains of {c_short:,} ops", "µs/op",
+              [t / c_long for t in t_long], [t / c_long for t in t_short], 1e6, "≤ 1.5× (issue 11)")]
+
+    lines = ["| benchmark | unit | tinygrad_cn: median (min) | baseline: median (min) | ratio | target |",
              "|---|---|---:|---:|---:|---|"]
     for name, unit, te, tb, scale, target in rows:
-        fmt = "{:.2f}" if unit == "µs/call" else "{:.3f}"
+        fmt = "{:.2f}" if unit in ("µs/call", "µs/op") else "{:.3f}"
         em, en = summary(te, scale)
         bm, bn = summary(tb, scale)
         ratio = statistics.median(e / b for e, b in zip(te, tb))   # paired: same round, same noise
@@ -467,8 +496,8 @@ def main(argv=None):
     mode = "quick" if args.quick else "full"
     lines += ["", f"Machine: {machine_info()}.",
               f"Run: {mode}; scalar {s_rep} rounds × {s_inner} calls, RHW {r_rep} rounds × 1 run, MLP {m_rep} "
-              f"rounds × {m_inner} steps; every variant and its baseline interleaved round by round; ratio = "
-              "median over rounds of (variant time / baseline time in the same round)."]
+              f"rounds × {m_inner} steps, chain {c_rep} rounds; every variant and its baseline interleaved round by "
+              "round; ratio = median over rounds of (variant time / baseline time in the same round)."]
     table = "\n".join(lines)
     print(table)
 
