@@ -211,3 +211,35 @@ def test_anomaly_names_the_op():
         y = tg.sqrt(x).sum()                          # sqrt(0) = 0 is finite, its derivative is not
         with pytest.raises(tg.AnomalyError, match="vjp of sqrt"):
             y.backward()
+
+
+# ==== issue 11: transforms copy only what they must =================================================
+def test_grad_and_jvp_read_the_callers_array_without_copying_it():
+    """grad and jvp return before the caller can write into its array, so their leaf holds that
+    array itself; d(x·x)/dx = 2x, and the tangent of x·x along v is 2x·v."""
+    x = np.array([1.0, -2.0])
+    seen = []
+
+    def f(t):
+        seen.append(t.data)
+        return (t * t).sum()
+
+    assert np.array_equal(tg.grad(f)(x).data, [2.0, -4.0])
+    assert tg.jvp(f, (x,), (np.array([1.0, 1.0]),))[1].item() == -2.0
+    assert all(a is x for a in seen)
+    assert np.array_equal(x, [1.0, -2.0])
+
+
+def test_vjp_fn_uses_the_primals_passed_even_if_the_caller_writes_into_them_afterwards():
+    """vjp's vjp_fn runs later, so vjp copies its array primals: ∂(a·b)/∂a = b and ∂(a·b)/∂b = a at
+    the values given to vjp, whatever the caller did to its arrays in between."""
+    a, b = np.array([1.0, 2.0]), np.array([3.0, 4.0])
+    _, f = tg.vjp(lambda a, b: a * b, a, b)
+    a *= 10
+    b[:] = 0
+    ga, gb = f(np.ones(2))
+    assert np.array_equal(ga.data, [3.0, 4.0]) and np.array_equal(gb.data, [1.0, 2.0])
+    t = tg.Tensor([1.0, 2.0])                                    # a tensor's array, written in place
+    _, f = tg.vjp(lambda x: x * x, t)
+    t.data[0] = 5.0
+    assert np.array_equal(f(np.ones(2))[0].data, [2.0, 4.0])

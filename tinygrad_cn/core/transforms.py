@@ -22,11 +22,12 @@ from .tensor import Tensor, as_array
 
 __all__ = ["grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp", "forward_sweep"]
 
-def _inputs_for(args, argnums):
+def _inputs_for(args, argnums, keep=False):
     """Replace ``args[i]`` for ``i`` in ``argnums`` by tensors to differentiate with respect to.
 
     A tensor that is itself part of an outer recorded graph enters through an identity node, so
     the result stays differentiable for the outer transform (nesting: grad of grad, hvp).
+    ``keep``: the leaves outlive the call (``vjp``), so they hold copies (see ``_fresh_leaf``).
     """
     args = list(args)
     wrt = []
@@ -35,16 +36,21 @@ def _inputs_for(args, argnums):
         if isinstance(a, Tensor) and a.requires_grad and is_grad_enabled():
             t = identity(a).named(a.name)
         else:
-            t = _fresh_leaf(a, i)
+            t = _fresh_leaf(a, i, keep)
         args[i] = t
         wrt.append(t)
     return args, wrt
 
 
-def _fresh_leaf(a, i):
-    """A new leaf holding ``a``'s values, without a copy where none is needed (a Tensor's or an
-    array's own data: the transform reads them and returns before the caller can change them)."""
-    arr = a.data if isinstance(a, Tensor) else a if isinstance(a, np.ndarray) else as_array(a, who="grad")
+def _fresh_leaf(a, i, keep=False):
+    """A new leaf holding ``a``'s values. A Tensor's or an array's own data is not copied when the
+    transform reads it and returns before the caller can change it; with ``keep`` (``vjp``, whose
+    ``vjp_fn`` runs later, after the caller may have written into the array) it is copied."""
+    if isinstance(a, (Tensor, np.ndarray)):
+        arr = a.data if isinstance(a, Tensor) else a
+        arr = arr.copy() if keep else arr
+    else:
+        arr = as_array(a, who="grad")
     if arr.dtype.kind != "f":
         arr = as_array(arr, who="grad")
         if arr.dtype.kind != "f":
@@ -137,7 +143,7 @@ def vjp(f: Callable[..., Tensor], *primals) -> tuple[Tensor, Callable[..., tuple
     as a tuple, one per primal: a row of the Jacobian per one-hot cotangent. It can be called
     again (one reverse sweep each)."""
     with enable_grad():
-        args, wrt = _inputs_for(primals, range(len(primals)))
+        args, wrt = _inputs_for(primals, range(len(primals)), keep=True)
         out = _output(f(*args), "vjp")
 
     def vjp_fn(cotangent):
