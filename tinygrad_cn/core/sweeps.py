@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import threading
 from collections.abc import Iterable, Iterator
 
 import numpy as np
@@ -53,36 +52,21 @@ def _count(kind):
         setattr(c, kind, getattr(c, kind) + 1)
 
 
-class _GcPause:
+class _gc_paused:  # noqa: N801 (used as a function: ``with _gc_paused():``)
     """Python's cycle collector paused while a sweep runs (sweeps make no cycles: what they drop,
-    reference counting frees), so it does not rescan a large graph again and again; restored when
-    the last sweep in any thread ends, and left alone if it was off already."""
+    reference counting frees), so it does not rescan a large graph again and again; turned back
+    on afterwards only if it was on (so a sweep nested in another, or in another thread, leaves
+    it to the outer one). A class, not a generator: it runs on every backward()."""
 
-    def __init__(self):
-        self.lock, self.depth, self.was_on = threading.Lock(), 0, False
-
-    def pause(self):
-        with self.lock:
-            if self.depth == 0:
-                self.was_on = gc.isenabled()
-                gc.disable()
-            self.depth += 1
-
-    def resume(self):
-        with self.lock:
-            self.depth -= 1
-            if self.depth == 0 and self.was_on:
-                gc.enable()
-
+    __slots__ = ("was_on",)
 
     def __enter__(self):
-        self.pause()
+        self.was_on = gc.isenabled()
+        gc.disable()
 
     def __exit__(self, *exc):
-        self.resume()
-
-
-_gc_paused = _GcPause()
+        if self.was_on:
+            gc.enable()
 
 
 def reverse_sweep(order, seeds: dict, create_graph: bool = False, keep=None, stop=frozenset(),
@@ -102,8 +86,8 @@ def reverse_sweep(order, seeds: dict, create_graph: bool = False, keep=None, sto
     by_node = {node: seeds[id(node)] for node in order if id(node) in seeds}   # tensors hash by identity
     take = by_node.pop if keep is not None else by_node.get
     kept, anomaly, written = {}, anomaly_enabled(), last_write()
-    token = enter_mode(grad=create_graph)
-    _gc_paused.pause()
+    token, pause = enter_mode(grad=create_graph), _gc_paused()
+    pause.__enter__()
     try:
         for node in reversed(order):
             g = take(node, None)
@@ -129,7 +113,7 @@ def reverse_sweep(order, seeds: dict, create_graph: bool = False, keep=None, sto
                 prev = by_node.get(inp)
                 by_node[inp] = gi if prev is None else prev + gi
     finally:
-        _gc_paused.resume()
+        pause.__exit__()
         exit_mode(token)
     if keep is not None:
         return kept
@@ -165,7 +149,7 @@ def forward_sweep(order, seeds: dict, create_graph: bool = False) -> dict:
     returns {id(node): tangent} for every node the seeds reach."""
     _count("forward")
     tan, written = dict(seeds), last_write()
-    with grad_mode(create_graph), _gc_paused:
+    with grad_mode(create_graph), _gc_paused():
         for node in order:
             prim = node.prim
             if prim is None or id(node) in tan:
@@ -217,7 +201,7 @@ def backward(out: Tensor, gradient=None, retain_graph: bool | None = None, creat
         raise RuntimeError("backward: this tensor does not require grad: none of the tensors it was "
                            "computed from has requires_grad=True, or it was computed under no_grad()")
     seed = cotangent_for(out, gradient, "backward")
-    with _gc_paused:
+    with _gc_paused():
         order = toposort([out])
         keep = {id(n): n for n in order if n.prim is None or n.retains_grad}
         cots = reverse_sweep(order, {id(out): seed}, create_graph=create_graph, keep=keep)
