@@ -83,7 +83,11 @@ def reverse_sweep(order, seeds: dict, create_graph: bool = False, keep=None, sto
         for node in order:
             if node.prim is not None and id(node) not in stop and any(id(i) in live for i in node.inputs):
                 live.add(id(node))
-    by_node = {node: seeds[id(node)] for node in order if id(node) in seeds}   # tensors hash by identity
+    last = order[-1] if order else None         # the output, when the sweep starts from it alone
+    if len(seeds) == 1 and id(last) in seeds:
+        by_node = {last: seeds[id(last)]}          # tensors hash by identity
+    else:
+        by_node = {node: seeds[id(node)] for node in order if id(node) in seeds}
     take = by_node.pop if keep is not None else by_node.get
     kept, anomaly, written = {}, anomaly_enabled(), last_write()
     token, pause = enter_mode(grad=create_graph), _gc_paused()
