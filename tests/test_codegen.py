@@ -65,3 +65,22 @@ def test_a_logistic_net_is_written_with_operators_and_trains_bit_for_bit():
     assert product and f"{product.group(2)} = W1.T" in step.source
     assert re.search(rf"= _add\d+\({product.group(1)}, b1, out={product.group(1)}\)", step.source)
     assert len(re.findall(r"_exp\(", step.source)) == 2
+
+
+def test_a_sum_over_axes_of_length_one_is_zero_plus_x():
+    """NumPy's sum starts from 0, so over an axis of length 1 it is 0 + x (a −0.0 comes out as
+    0.0): the program writes that addition, not a reduction, for Σ and for sum_to (the gradient
+    of b broadcast over a leading axis of length 1), and only a reshape for a square."""
+    x = np.array([[-0.0], [1.5], [np.inf], [-2.0], [np.nan]])
+    s = jit(lambda x: x.sum(axis=1))
+    out = s(x).data
+    assert _same_bits(out, tg.Tensor(x).sum(axis=1).data) and not np.signbit(out[0])
+    b, row = np.array([-0.0, 2.0, 3.0]), np.array([[1.0, 2.0, 3.0]])
+    f = lambda b: ((row + b) * np.array([[-0.0, 1.0, 1.0]])).sum()
+    g = jit(f, wrt=0)
+    _, db = g(b)
+    assert _same_bits(db.data, tg.grad(f)(b).data) and not np.signbit(db.data[0])
+    assert "_add_reduce" not in s.source and g.source.count("_add_reduce") == 1     # the loss's own Σ
+    squares = jit(lambda x: (x * x).sum(axis=1))              # x·x is never −0.0: no 0 + needed
+    assert _same_bits(squares(x).data, (tg.Tensor(x) * tg.Tensor(x)).sum(axis=1).data)
+    assert "_add_reduce" not in squares.source and "_zero" not in squares.source

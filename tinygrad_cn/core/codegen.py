@@ -21,6 +21,7 @@ function closed over (their current ``.data`` is read on every call) and literal
 """
 from __future__ import annotations
 
+import functools
 import keyword
 
 import numpy as np
@@ -134,31 +135,37 @@ def _rewrite(order, is_leaf) -> dict:
     return sub
 
 
-def _fast_form(n, x):
+def _fast_form(n, x, scalar):
     """A shape primitive with the traced shapes known, as a NumPy method or reduction (the same
-    numbers as the row's forward, without its Python-level checks), or None."""
+    numbers as the row's forward, without its Python-level checks), or None. A sum over axes
+    of length 1 is ``0 + x``, which is what NumPy's sum computes there (−0.0 becomes 0.0), or
+    ``x`` itself when x is a square (never −0.0); ``scalar(0, dtype)`` names that 0."""
     prim, p = n.prim, n.params
     if prim is P.transpose:
         return f"{x}.T" if p["axes"] == tuple(range(n.ndim))[::-1] else f"{x}.transpose({p['axes']!r})"
     if prim is P.reshape:
         return f"{x}.reshape({p['shape']!r})"
     src = n.inputs[0]
-    if src.dtype.kind != "f":
+    if src.dtype.kind != "f" or prim not in (P.sum, P.sum_to):
         return None
     if prim is P.sum:
-        return f"_add_reduce({x}, axis={p['axes']!r}, keepdims={p['keepdims']!r})"
-    if prim is P.sum_to:
+        axes = p["axes"]
+    else:
         lead = src.ndim - len(p["shape"])
         axes = tuple(range(lead)) + tuple(i + lead for i, k in enumerate(p["shape"]) if k == 1 and
                                           src.shape[i + lead] != 1)
         if not axes:
             return f"{x}.reshape({p['shape']!r})"
-        dropped = tuple(k for i, k in enumerate(src.shape) if i not in axes)
-        keep = dropped != p["shape"]
-        out = f"_add_reduce({x}, axis={axes!r}, keepdims={keep})"
-        kept = tuple(1 if i in axes else k for i, k in enumerate(src.shape)) if keep else dropped
-        return out if kept == p["shape"] else f"{out}.reshape({p['shape']!r})"
-    return None
+    if axes and all(src.shape[a] == 1 for a in axes):
+        square = src.prim is P.mul and src.inputs[0] is src.inputs[1]
+        return f"{x}.reshape({n.shape!r})" if square else f"({x}.reshape({n.shape!r}) + {scalar(0, src.dtype)})"
+    if prim is P.sum:
+        return f"_add_reduce({x}, axis={axes!r}, keepdims={p['keepdims']!r})"
+    dropped = tuple(k for i, k in enumerate(src.shape) if i not in axes)
+    keep = dropped != p["shape"]
+    out = f"_add_reduce({x}, axis={axes!r}, keepdims={keep})"
+    kept = tuple(1 if i in axes else k for i, k in enumerate(src.shape)) if keep else dropped
+    return out if kept == p["shape"] else f"{out}.reshape({p['shape']!r})"
 
 
 def build(outputs, args, start: int, back_start: int, guards=(), derived=(), label=None, prefix="g_",
@@ -256,11 +263,10 @@ class _Writer:
             self.prec[key] = 5
             if kind[key] != "const":
                 self.seen.extend(_guard_lines(py[key], self.guard_at.get(key, ()), self.bind))
-        shapes = ", ".join(py[id(t)] + ".shape" for t in self.checked)
-        dtypes = ", ".join(py[id(t)] + ".dtype" for t in self.checked)
+        now = ", ".join(f"{py[id(t)]}.shape, {py[id(t)]}.dtype" for t in self.checked)
         if self.checked:       # one comparison of tuples: identical dtypes compare by identity, fast
-            self.head.append(f"    if ({shapes},) != {self.bind(tuple(t.shape for t in self.checked), 'shapes')} "
-                             f"or ({dtypes},) != {self.bind(tuple(t.dtype for t in self.checked), 'dtypes')}:\n"
+            traced = tuple(v for t in self.checked for v in (t.shape, t.dtype))
+            self.head.append(f"    if ({now}) != {self.bind(traced, 'traced')}:\n"
                              "        raise Retrace('an argument or a closed-over tensor changed shape or dtype')")
 
     def lines(self, outputs, back_start, derived):
@@ -300,7 +306,7 @@ class _Writer:
         if _shares_logistic(n):
             call = self.sigmoids(n)
         else:
-            call = _fast_form(n, py[id(n.inputs[0])]) if len(n.inputs) == 1 else None
+            call = _fast_form(n, py[id(n.inputs[0])], self.scalar) if len(n.inputs) == 1 else None
         # the row's forward, or the ufunc it calls: _matmul_np is np.matmul for matrices
         fwd = np.matmul if prim is P.matmul and min(i.ndim for i in n.inputs) >= 2 else prim.forward
         if call is None and out is None and not n.params and _OPERATORS.get(fwd):
@@ -324,7 +330,7 @@ class _Writer:
         for NumPy to read)."""
         key = (value, dtype)
         if key not in self.scalars:
-            self.scalars[key] = self.bind(dtype.type(value), {1: "one", -1: "minus_one"}[value])
+            self.scalars[key] = self.bind(dtype.type(value), {0: "zero", 1: "one", -1: "minus_one"}[value])
         return self.scalars[key]
 
     def sigmoids(self, n):
@@ -349,9 +355,16 @@ class _Writer:
         rets = [f"{self.py[id(o)]}.copy()" if self.kind[id(o)] == "const" else self.py[id(o)] for o in outputs]
         src = "\n".join([f"def program({', '.join(self.py[id(a)] for a in args)}):", *self.head, *self.seen,
                          *self.body, f"    return ({', '.join(rets)},)"]) + "\n"
-        exec(compile(src, "<tg.jit program>", "exec"), self.ns)
+        exec(_compiled(src), self.ns)
         back = ["# backward" if prefix == "g_" else "# tangents", *self.text_back] if self.text_back else []
         return Program(self.ns["program"], src, "\n".join(["# forward", *self.text_fwd, *back]), len(self.body))
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(src: str):
+    """Python's bytecode for a program's source, kept: a new jit of the same function on the same
+    shapes (a new run of an experiment) writes the same source."""
+    return compile(src, "<tg.jit program>", "exec")
 
 
 def _shares_logistic(n) -> bool:
