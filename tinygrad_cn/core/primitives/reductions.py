@@ -13,6 +13,8 @@ __all__ = ["sum", "max", "min", "logsumexp", "matmul", "kept"]
 
 def kept(x, axes, shape):
     """``x``, reduced over ``axes`` from ``shape``, reshaped to the keepdims shape (1 on those axes)."""
+    if x.ndim == len(shape):             # reduced with keepdims (or over no axis): already that shape
+        return x
     k = tuple(1 if i in axes else n for i, n in enumerate(shape))
     return x if x.shape == k else reshape(x, shape=k)
 
@@ -104,7 +106,8 @@ def _matmul_vjp_b(g, o, a, b):
     a2, b2, g2 = _as_matrices(g, a, b)
     # aᵀg, laid out like b: when b is a transposed view (the W.T of X @ W.T + b), (gᵀa)ᵀ gives W's
     # gradient in W's own row-major layout, which the optimiser's update reads ~5× faster
-    if b.ndim == 2 and b.data.flags.f_contiguous and not b.data.flags.c_contiguous:
+    layout = b.data.flags
+    if b.ndim == 2 and layout.f_contiguous and not layout.c_contiguous:
         return _swap(_swap(g2) @ a2)
     gb = _swap(a2) @ g2
     return gb if b.ndim > 1 else reshape(gb, shape=gb.shape[:-1])

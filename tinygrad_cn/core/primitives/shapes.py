@@ -22,10 +22,8 @@ reshape = Primitive("reshape", lambda a, shape: a.reshape(shape),
 
 
 def inverse_permutation(perm):
-    inv = [0] * len(perm)
-    for i, p in enumerate(perm):
-        inv[p] = i
-    return tuple(inv)
+    """The axes that undo ``perm``: inv[perm[i]] = i, i.e. the positions of 0, 1, ... in ``perm``."""
+    return tuple(sorted(range(len(perm)), key=perm.__getitem__))
 
 
 def _sample_transpose(rng):
@@ -51,6 +49,8 @@ broadcast_to = Primitive("broadcast_to", lambda a, shape: np.broadcast_to(a, sha
 
 def _sum_to_np(a, shape):
     lead = a.ndim - len(shape)
+    if lead and shape and a.shape[lead:] == shape:   # only leading axes (a bias's gradient): no reshape
+        return np.add.reduce(a, axis=tuple(range(lead)))
     axes = tuple(range(lead)) + tuple(i + lead for i, n in enumerate(shape) if n == 1 and a.shape[i + lead] != 1)
     s = np.add.reduce(a, axis=axes, keepdims=True) if axes else a
     return s.reshape(shape)
