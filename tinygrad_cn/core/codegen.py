@@ -343,10 +343,10 @@ class _Writer:
         z = n.inputs[0]
         x = self.py[id(z)]
         if id(z) not in self.shared:
-            e, d, p, q = (self.ident("", f"{c}_{x}") for c in "edpq")
+            e, d, p, q = (self.ident("", f"{c}_{x}") for c in ("e", "den", "p", "q"))   # d_ names tangents
             self.body += [f"    {e} = _exp(_copysign({x}, {self.scalar(-1, z.dtype)}))    # e = exp(−|{x}|)",
-                          f"    {d} = {self.scalar(1, z.dtype)} + {e}", f"    {p} = _reciprocal({d})    # σ(|{x}|)",
-                          f"    {q} = {e} / {d}    # σ(−|{x}|)"]
+                          f"    {d} = {self.scalar(1, z.dtype)} + {e}    # 1 + e",
+                          f"    {p} = _reciprocal({d})    # σ(|{x}|)", f"    {q} = {e} / {d}    # σ(−|{x}|)"]
             self.shared[id(z)] = p, q
         p, q = self.shared[id(z)]
         return f"{p} * {q}" if n.prim is P.sigmoid_slope else f"_maximum({q}, _copysign({p}, {x}))"
