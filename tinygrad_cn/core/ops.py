@@ -197,10 +197,9 @@ def getitem(x, index) -> Tensor:
     x = as_tensor(x)
     index = _plain_index(index)
     try:
-        x.data[index]
+        return P.getitem(x, index=index)      # an index that does not fit fails before anything is recorded
     except IndexError as e:
         raise IndexError(f"getitem: index {index!r} does not fit shape {x.shape}: {e}") from None
-    return P.getitem(x, index=index)
 
 
 def concatenate(xs, axis: int = 0) -> Tensor:
