@@ -8,8 +8,8 @@
 # - 论文的联合学习 (a)（权重用误差梯度，α、β 用信息最大化）**不发散，但收敛到 e ≈ 1/24 附近的平衡点**：
 #   普通任务（moons）上误差 0.044，是普通反向传播 (b) 0.0012 的 36 倍、(c) 0.00014 的 300 多倍。
 #   原因在输出单元：信息最大化要 y 铺满 (0, 1)，目标却是 0/1；α_o 随 ‖Wᵒ‖ 反向缩放，抵消权重的努力。
-# - 修正 (a″)（输出单元不做信息最大化、η_I 退火到 0）：饱和任务上 0.0412，比反向传播 (b) 的 0.0432 低 4.5%；
-#   普通任务上 0.018，仍是 (b) 的 14 倍。
+# - 修正 (a″)（输出单元不做信息最大化、η_I 退火到 0）：饱和任务上 0.0423，只比反向传播 (b) 的 0.0432 低 2%，
+#   在种子间的波动之内，也不比不退火的 (a′) 好；普通任务上 0.018，仍是 (b) 的 14 倍。
 #
 # **先读**：教程 01（计算图）、03（`tg.grad`：导数本身也记录成计算图）、04（手写反向传播，误差项逐层传回）、
 # 05（logistic 的饱和与梯度消失）；教材（邱锡鹏 2020）§5.3 反向传播、公式 5.101（Xavier 初始化）。
@@ -518,13 +518,17 @@ if not QUICK:
     assert FIN["moons", "a"].mean() / FIN["moons", "b"].mean() > 30 and FIN["moons", "a"].mean() / FIN["moons", "c"].mean() > 300
     assert BEST["moons", "a"]["acc"].mean() < 0.89 and BEST["moons", "c"]["acc"].mean() > 0.999
     # 种子的个数引自我们的运行；换一种 CPU 的舍入，可能有一个种子翻过去：允许 ±1
-    assert abs(unsteady(BEST["moons", "a'"]) - 7) <= 1 and unsteady(BEST["saturating", "a"]) == 0
+    assert unsteady(BEST["moons", "a'"]) >= 9 and unsteady(BEST["saturating", "a"]) == 0
     assert abs(unsteady(BEST["saturating", "a'"]) - 5) <= 1 and abs(unsteady(BEST["saturating", "c"]) - 6) <= 1
     assert all(0.855 < BEST["saturating", m]["acc"].mean() < 0.885 for m in METHODS)
-    assert 0.029 < 1 - FIN["saturating", "a'"].mean() / FIN["saturating", "b"].mean() < 0.031
+    assert 0.028 < 1 - FIN["saturating", "a'"].mean() / FIN["saturating", "b"].mean() < 0.030
+    PAIRED = FIN["saturating", "a'"] - FIN["saturating", "b"]                 # 配对差，(种子,)
+    assert 0.00115 < -PAIRED.mean() < 0.00125 and 0.00155 < PAIRED.std() < 0.00165
+    assert abs(FIN["moons", "a'"].mean() - 0.030) < 0.0005 and BEST["moons", "a'"]["lr_w"] == 3
+    assert abs(FIN["saturating", "a'"].mean() - 0.0420) < 5e-5 and abs(FIN["saturating", "b"].mean() - 0.0432) < 5e-5
     assert 0.065 < 1 - FIN["saturating", "a'"].mean() / FIN["saturating", "c"].mean() < 0.075
     assert FIN["saturating", "a'"].mean() < FIN["saturating", "b"].mean() < FIN["saturating", "c"].mean() < FIN["saturating", "a"].mean()
-    assert abs((FIN["saturating", "a'"] < FIN["saturating", "b"]).sum() - 8) <= 1 and (FIN["saturating", "a'"] < FIN["saturating", "c"]).all()
+    assert abs((FIN["saturating", "a'"] < FIN["saturating", "b"]).sum() - 7) <= 1 and (FIN["saturating", "a'"] < FIN["saturating", "c"]).all()
     assert max(EARLY["saturating", "a"], EARLY["saturating", "a'"]) < 0.75 * EARLY["saturating", "b"]
     assert max(EARLY["saturating", "a"], EARLY["saturating", "a'"]) < EARLY["saturating", "c"]
 if QUICK:
@@ -534,11 +538,11 @@ if QUICK:
 # 完整运行（10 个种子、5000 步）的结果，没有一次发散：
 #
 # - **普通任务：反向传播完胜。** (c) 的误差 0.00014，(b) 0.0012，论文的 (a) 0.044——是 (b) 的 36 倍、(c) 的 300 多倍，
-#   准确率 0.88 对 (b) 的 0.998、(c) 的 1.000。(a′) 居中（0.025），而且 10 个种子里 7 个到最后还在振荡。
+#   准确率 0.88 对 (b) 的 0.998、(c) 的 1.000。(a′) 居中（0.030，η_W = 3），而且 10 个种子到最后都还在振荡。
 #   (a) 的误差在最后 1000 步里几乎不动（变化 < 2·10⁻⁴）：**它收敛了，只是收敛到一个很差的地方**。
 # - **饱和任务：谁都没学好，(a′) 略好。** 5000 步时四种方法都在 0.042–0.048，准确率 0.86–0.88：
-#   输入挤在 1 附近让所有方法都学得很慢。(a′) 最低（0.0419），比 (b)（0.0432）低 3%——10 个种子里 8 个更低，
-#   配对差 0.0013 ± 0.0015，和种子间的波动同一量级；比 (c) 低 7%（10 个种子全部更低）。论文的 (a) 最差（0.0481）。
+#   输入挤在 1 附近让所有方法都学得很慢。(a′) 最低（0.0420），比 (b)（0.0432）低 3%——10 个种子里 7 个更低，
+#   配对差 0.0012 ± 0.0016，和种子间的波动同一量级；比 (c) 低 7%（10 个种子全部更低）。论文的 (a) 最差（0.0481）。
 #   **前期**不一样：第 1000 步时两种联合学习（0.066、0.069）明显领先 (b)（0.100）和 (c)（0.088）——
 #   信息最大化把隐藏单元从饱和里拉出来，起步更快，这正是 §3 的设想；之后 (a) 停在 0.048，反向传播追上来。
 #   这个任务上 (c) 和 (a′) 也各有 5–6 个种子到最后还在振荡（见下图的尖峰）。
@@ -628,7 +632,10 @@ if not QUICK:
     for task in TASKS:
         assert abs(LR_I_FIN[task, 0.1] / summary(RUNS[task, "a", 1.0])[0] - 1) < 0.05   # η_I/10：同一个地板
         assert LR_I_FIN[task, 10] > 1.05 * summary(RUNS[task, "a", 1.0])[0]              # 10 η_I：更差
-    assert ALPHA_O_MIN_BIG < 0.05 and LR_I * 10 / ALPHA_O_MIN_BIG > 3 and LR_I_DIV["saturating", 10] == 1
+    assert ALPHA_O_MIN_BIG < 0.025 and LR_I * 10 / ALPHA_O_MIN_BIG > 5 and LR_I_DIV["saturating", 10] == 1
+    assert abs(LR_I_FIN["moons", 10] - 0.059) < 0.0005 and abs(summary(LR_I_RUNS["moons", 10])[1] - 0.026) < 0.0005
+    assert abs(LR_I_FIN["saturating", 10] - 0.052) < 0.0005 and abs(summary(LR_I_RUNS["saturating", 10])[1] - 0.007) < 0.0005
+    assert abs(DIAG["saturating"]["cos_h"] - 0.18) < 0.005
     assert DIAG["moons"]["drift"] < 2e-4 and max(d["y_mean"] for d in DIAG.values()) < 0.006
     assert LR_I / min(d["alpha_min"] for d in DIAG.values()) < 0.07
     assert abs(DIAG["saturating"]["prod"][1] / DIAG["saturating"]["prod"][0] - 1) < 0.05
@@ -643,7 +650,7 @@ if QUICK:
 #    而误差在 α_o、β_o 方向上还想往另一边走（下一条）。
 # 2. **输出单元上两个方向相反。** 第 1000 步以后，信息最大化的上升方向和误差的下降方向的 cos_o 平均是
 #    −0.69（moons）和 −0.91（饱和），10 个种子每一个都是负的（最大 −0.43、−0.71）。隐藏层则不一定：
-#    moons 上 cos_h = −0.41，饱和任务上 +0.17（弱的同向）。
+#    moons 上 cos_h = −0.41，饱和任务上 +0.18（弱的同向）。
 # 3. **不动点的地板。** 训练结束时 (a) 的 y 全在 [0.069, 0.945] 里，批平均 y 和 1/2 差不到 0.006（β_o 规则 (3.10) 的要求；
 #    这里两类各占一半，所以这一条碰巧无害——类别不平衡时它也会和误差打架）。最终误差 0.044、0.048，
 #    和“y 均匀分布且排序全对”的 1/24 = 0.0417 相差不到 20%。
@@ -652,8 +659,8 @@ if QUICK:
 # 5. **不是学习率的量级问题**：η_I 缩小 10 倍（0.001），5000 步后误差几乎一样（0.0448、0.0480，差 < 5%）——
 #    地板是平衡点的性质，不是步长的性质。**1/α 项**在 η_I = 0.01 时无害（α 最小 0.15，单是 1/α 这一项一步最多
 #    贡献 η_I/α < 0.07；在不动点附近它的期望正好被另一项 u(1 − 2a)（输出单元是 v(1 − 2y)，公式 3.9、3.10）抵消，
-#    实际的一步更小）；η_I 放大到 0.1 时 α_o 被压到 0.03，单是 1/α 一项一步就贡献 η_I/α_o > 3，比 α_o 本身大两个数量级——
-#    两项在不动点附近仍大体抵消，但它们的差随批涨落，也按 η_I 放大。结果更差、更散（0.054 ± 0.020、0.054 ± 0.012），饱和任务上 10 次里有 1 次发散。
+#    实际的一步更小）；η_I 放大到 0.1 时 α_o 被压到 0.02，单是 1/α 一项一步就贡献 η_I/α_o > 5，比 α_o 本身大两个数量级——
+#    两项在不动点附近仍大体抵消，但它们的差随批涨落，也按 η_I 放大。结果更差、更散（0.059 ± 0.026、0.052 ± 0.007），饱和任务上 10 次里有 1 次发散。
 #
 # 所以论文作者看到的“没有良好的收敛结果”，最可能的原因不是代码写错了：**对输出单元做信息最大化，和“输出等于 0/1 的目标”
 # 本身矛盾**——前者要 y 铺满 (0, 1)，后者要 y 挤到两端；再加上 α 的尺度不变性，权重怎么变都赢不了。
@@ -695,11 +702,15 @@ assert not any(FIX[task]["diverged"].any() for task in TASKS)
 assert (FIX_FIN["moons"] < FIN["moons", "a"]).all() and FIX_FIN["moons"].mean() > 3 * FIN["moons", "c"].mean()
 assert FIX_FIN["saturating"].mean() < FIN["saturating", "a"].mean()
 if not QUICK:
-    assert (FIX_FIN["saturating"] < FIN["saturating", "a"]).all()
+    assert (FIX_FIN["saturating"] < FIN["saturating", "a"]).sum() >= 9
     assert (FIX_FIN["moons"] < FIN["moons", "a'"]).all() and FIX_FIN["moons"].mean() > 10 * FIN["moons", "b"].mean()
-    assert (FIX_FIN["saturating"] < FIN["saturating", "b"]).sum() >= 8 and (FIX_FIN["saturating"] < FIN["saturating", "c"]).all()
-    assert 0.04 < 1 - FIX_FIN["saturating"].mean() / FIN["saturating", "b"].mean() < 0.05
-    assert FIX["saturating"]["err"][T_EARLY].mean() < 0.85 * EARLY["saturating", "b"]
+    assert abs((FIX_FIN["saturating"] < FIN["saturating", "b"]).sum() - 7) <= 1 and (FIX_FIN["saturating"] < FIN["saturating", "c"]).sum() >= 9
+    assert abs(FIX_FIN["saturating"].mean() - 0.0423) < 5e-5 and 0.015 < 1 - FIX_FIN["saturating"].mean() / FIN["saturating", "b"].mean() < 0.025
+    FIX_PAIRED = FIX_FIN["saturating"] - FIN["saturating", "b"]             # 配对差，(种子,)
+    assert abs(FIX_PAIRED.mean() + 0.0009) < 5e-5 and abs(FIX_PAIRED.std() - 0.0022) < 5e-5 and -FIX_PAIRED.mean() < FIX_PAIRED.std()
+    assert 0.055 < 1 - FIX_FIN["saturating"].mean() / FIN["saturating", "c"].mean() < 0.07
+    assert abs(FIX_FIN["saturating"].mean() / FIN["saturating", "a'"].mean() - 1) < 0.01     # 和 (a′) 一样
+    assert 0.75 < FIX["saturating"]["err"][T_EARLY].mean() / EARLY["saturating", "b"] < 0.79
     assert abs(unsteady(FIX["moons"]) - 4) <= 1 and abs(unsteady(FIX["saturating"]) - 5) <= 1
 ANNEAL_FIN = {task: summary(ANNEAL_A[task])[0] for task in TASKS}
 assert ANNEAL_FIN["moons"] > 2 * FIX_FIN["moons"].mean()               # 只退火抬不走地板
@@ -716,17 +727,21 @@ fig41({task: [((METHOD_NAMES[m], METHOD_NAMES_EN[m], "-"), BEST[task, m]) for m 
 # 先看 (a) 退火：moons 上 0.0440，和不退火的 0.0443 几乎一样，α_o 结束时 0.16——η_I 还大的前段早已把 α_o 压到了底；
 # 饱和任务上 0.0461，比不退火的 0.0481 好 4%，仍不如 (b) 的 0.0432。所以关键在输出单元，而不在 η_I 的大小或时间表。
 #
-# (a″) 在两个任务上都比论文的 (a) 好，10 个种子个个如此；但它**没有在两个任务上都赢反向传播**：
+# (a″) 在两个任务上都比论文的 (a) 好（moons 上 10 个种子个个如此，饱和任务上 9 个）；但它**没有在两个任务上都赢反向传播**：
 #
 # - **普通任务**：(a″) 0.018 ± 0.006，比 (a) 的 0.044 低 60%、比 (a′) 低（10/10），但仍是 (b) 的 14 倍、(c) 的 100 多倍，
 #   准确率 0.95 对 1.00，10 个种子里还有 4 个到最后在振荡。这里没有饱和问题，信息最大化帮不上忙；
 #   一个可能的解释（这里没有单独验证）：它在前段把隐藏单元的斜率按输入尺度调到 α* ≈ 1.7488/σ，
 #   而分类要的是陡的、接近饱和的特征。
-# - **饱和任务**：(a″) 0.0412 ± 0.0020，最低——比 (b) 低 4.5%（10 个种子里 9 个更低，配对差 0.0020 ± 0.0012），
-#   比 (c) 低 8.5%（10/10）；第 1000 步时 0.080，也比 (b) 的 0.100 低 20%。优势是真的，但最后只有几个百分点，
-#   而且 5000 步时所有方法的准确率都还在 0.86–0.88。
+# - **饱和任务**：(a″) 0.0423 ± 0.0023，比 (b) 低 2%（10 个种子里 7 个更低，配对差 −0.0009 ± 0.0022，平均差比种子间的
+#   波动还小），比 (c) 低 6%（9/10），但和不退火的 (a′)（0.0420）一样，退火没有再带来好处；第 1000 步时 0.077，
+#   比 (b) 的 0.100 低 23%。前期的优势是真的，5000 步时只剩两三个百分点，而且所有方法的准确率都还在 0.86–0.88。
 #
-# 结论：**饱和输入时，信息最大化放在隐藏层、并且最终关掉，能带来几个百分点的好处，前期更明显；
+# 还要小心一件事：振荡的运行（(a′)、(a″)）对浮点的最后几位很敏感。引擎改写 σ′ 的反向规则之后，数值本身逐位不变，
+# 只有二阶导数（信息最大化规则）的最后几位舍入变了，这一节和第 7 节里 (a′)、(a″) 的几个数就移动了几个百分点
+# （moons 上 (a′) 最好的 η_W 也换了一个）。所以只在比这种移动大得多的差别上下结论。
+#
+# 结论：**饱和输入时，信息最大化放在隐藏层（(a′)、(a″)）让起步快得多，5000 步时比反向传播低两三个百分点，和种子间的波动同一量级；
 # 输入不饱和时，普通的反向传播（尤其是连 α、β 一起用误差梯度训练的 (c)）好一到两个数量级。**
 # 论文原样的联合学习在两个任务上都是最差的。
 
@@ -741,8 +756,8 @@ print(f"整个教程用时 {time.perf_counter() - T_START:.0f} s")
 # - 论文的联合学习 (a) 并不发散，它收敛到 e ≈ 1/24 附近的一个平衡点：输出单元的信息最大化要 y 铺满 (0, 1)，
 #   目标却是 0/1；α_o 随 ‖Wᵒ‖ 反向缩放，权重赢不了。输出单元上两个方向的夹角余弦在每个种子上都是负的。
 #   缩小 η_I 不改变这个地板；放大 η_I 时结果更差、更散（α_o 被压得很小，1/α 一项和它的对手项之差的涨落随 η_I 放大）。
-# - 去掉输出单元的信息最大化、并把 η_I 退火到 0 的 (a″)：饱和任务上比反向传播好几个百分点，
-#   普通任务上仍比反向传播差一个数量级以上。
+# - 去掉输出单元的信息最大化（(a′)，再把 η_I 退火到 0 就是 (a″)）：饱和任务上起步快得多，5000 步时比反向传播低两三个百分点，
+#   在种子间的波动之内；普通任务上仍比反向传播差一个数量级以上。
 #
 # ## 练习
 #
