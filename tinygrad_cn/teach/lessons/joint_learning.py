@@ -187,6 +187,8 @@ def train(method, task, seeds, steps, lr_w=1.0, lr_i=0.01, anneal=False, log_eve
     at step 0 to 0 at the last step. compiled=True takes each step's gradients from the programs of
     ``_compiled_gradients`` (``jit``), compiled=False from the eager engine: the same numbers, bit for bit
     (tests/test_teach_joint_learning.py)."""
+    if method not in _BY_ERROR:
+        raise KeyError(f"train: method must be one of {', '.join(METHODS)}, got {method!r}")
     by_error = _BY_ERROR[method]
     X, D = task_arrays(task, seeds)
     S = len(seeds)
