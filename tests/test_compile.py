@@ -286,3 +286,30 @@ def test_training_with_an_optimiser_matches_eager_training():
         _close(loss, eager)
     for a, b in zip(nets[0].parameters(), nets[1].parameters()):
         _close(a, b)
+
+
+def test_values_taken_out_of_the_graph_are_never_stale():
+    """Inside a traced function, detach(), Tensor(t) and a grad taken at an argument or at a
+    recorded tensor that needs no gradient all use the values of the call, not those traced."""
+    one = np.ones(2)
+
+    def inner_grad_at_recorded(x, a):
+        u = (x * 1.0).detach()
+        return x.sum() + tg.grad(lambda w: (a * w * w).sum())(u).sum()
+    g = jit(inner_grad_at_recorded, wrt=1)
+    assert g(one, one)[0].item() == 6.0 and g(10 * one, one)[0].item() == 60.0     # Σx + Σ 2a·x
+
+    g = jit(lambda x, a: tg.grad(lambda w: (a * w * w).sum())(x).sum() + x.sum(), wrt=1)
+    assert g(one, one)[0].item() == 6.0 and g(10 * one, one)[0].item() == 60.0
+
+    g = jit(lambda x: (x.detach() * 2.0).sum() + x.sum())
+    assert g(np.array([1.0, 2.0])).item() == 9.0 and g(np.array([10.0, 20.0])).item() == 90.0
+
+    g = jit(lambda x: (Tensor(x.detach()) * 2.0).sum() + x.sum())
+    assert g(np.array([1.0, 2.0])).item() == 9.0 and g(np.array([10.0, 20.0])).item() == 90.0
+
+
+def test_detach_outside_a_trace_is_still_a_leaf_sharing_the_values():
+    x = Tensor([1.0, 2.0], requires_grad=True, name="x")
+    d = x.detach()
+    assert d.is_leaf and not d.requires_grad and d.name == "x" and np.shares_memory(d.data, x.data)

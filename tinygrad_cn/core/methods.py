@@ -11,6 +11,7 @@ import numpy as np
 
 from . import ops as F
 from . import primitives as P
+from .graph import current_mode
 from .sweeps import backward
 from .tensor import Tensor
 
@@ -81,6 +82,16 @@ def _axes_arg(args):
     return tuple(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
 
 
+def _detach(t: Tensor) -> Tensor:
+    """The same values, cut from the graph: a leaf that shares ``t``'s array. While ``tg.jit``
+    traces, a recorded ``stop_gradient`` instead, so the compiled program reads the new values."""
+    if current_mode().everything:
+        out = P.stop_gradient(t)
+        out.name = t.name
+        return out
+    return Tensor.wrap(t.data, False, t.name)
+
+
 def _methods():
     ops = {
         "__add__": P.add.call, "__radd__": lambda s, o, _call=P.add.call: _call(o, s),
@@ -94,7 +105,7 @@ def _methods():
         "__gt__": P.greater.call, "__ge__": P.greater_equal.call,
         "__eq__": P.equal.call, "__ne__": P.not_equal.call,
         "__array_ufunc__": __array_ufunc__, "__array_function__": __array_function__,
-        "backward": backward,
+        "backward": backward, "detach": _detach,
         "sum": lambda s, axis=None, keepdims=False: F.sum(s, axis, keepdims),
         "mean": lambda s, axis=None, keepdims=False: F.mean(s, axis, keepdims),
         "max": lambda s, axis=None, keepdims=False: F.max(s, axis, keepdims),

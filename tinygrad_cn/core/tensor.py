@@ -60,7 +60,7 @@ def as_array(data, dtype=None, who="Tensor") -> np.ndarray:
     """``data`` as a real NumPy array (a copy): Python numbers and lists become float64, NumPy
     arrays keep their dtype. Complex, object, string and date data raise TypeError."""
     if isinstance(data, Tensor):
-        data = data.data
+        data = _read(data, "Tensor", data._data)   # a read of its values (tg.jit guards it)
     try:
         arr = np.array(data, dtype=dtype)
     except (TypeError, ValueError) as e:
@@ -136,10 +136,6 @@ class Tensor:
 
     def tolist(self):
         return _read(self, "tolist", self._data.tolist())
-
-    def detach(self) -> Tensor:
-        """The same values, cut from the graph."""
-        return Tensor.wrap(self.data, False, self.name)
 
     def named(self, name: str) -> Tensor:
         """Set the name shown in tables and graphs (e.g. ``h1``) and return self, for chaining."""
@@ -260,6 +256,7 @@ class Tensor:
         def broadcast_to(self, shape) -> Tensor: ...
         def squeeze(self, axis=None) -> Tensor: ...
         def unsqueeze(self, axis: int) -> Tensor: ...
+        def detach(self) -> Tensor: ...
         def backward(self, gradient=None, retain_graph: bool | None = None, create_graph: bool = False) -> None: ...
         @property
         def T(self) -> Tensor: ...

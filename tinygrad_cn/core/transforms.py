@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from .errors import ShapeError
-from .graph import enable_grad, is_grad_enabled, toposort
+from .graph import current_mode, enable_grad, is_grad_enabled, toposort
 from .ops import reshape, stack
 from .primitives import identity
 from .sweeps import cotangent_for, reverse_sweep
@@ -26,15 +26,18 @@ def _inputs_for(args, argnums, keep=False):
     """Replace ``args[i]`` for ``i`` in ``argnums`` by tensors to differentiate with respect to.
 
     A tensor that is itself part of an outer recorded graph enters through an identity node, so
-    the result stays differentiable for the outer transform (nesting: grad of grad, hvp).
+    the result stays differentiable for the outer transform (nesting: grad of grad, hvp); so does
+    any tensor while ``tg.jit`` traces (``record_everything``), so that the compiled program reads
+    it instead of keeping its traced value as a constant.
     ``keep``: the leaves outlive the call (``vjp``), so they hold copies (see ``_fresh_leaf``).
     """
     args = list(args)
     wrt = []
     for i in argnums:
         a = args[i]
-        if isinstance(a, Tensor) and a.requires_grad and is_grad_enabled():
+        if isinstance(a, Tensor) and is_grad_enabled() and (a.requires_grad or current_mode().everything):
             t = identity(a).named(a.name)
+            t.requires_grad = True
         else:
             t = _fresh_leaf(a, i, keep)
         args[i] = t
@@ -60,11 +63,12 @@ def _fresh_leaf(a, i, keep=False):
 
 
 def _release(wrt):
-    """A finished transform's own fresh leaves stop requiring grad, so an outer transform whose
-    graph passes through them (grad of a function that calls grad on a constant) does not record
-    its sweep for them (see ``_needs_graph``). Not for ``vjp``, whose ``vjp_fn`` reuses them."""
+    """A finished transform's own fresh leaves (and, under ``tg.jit``'s trace, its identity nodes
+    on inputs that need no gradient) stop requiring grad, so an outer transform whose graph passes
+    through them (grad of a function that calls grad on a constant) does not record its sweep for
+    them (see ``_needs_graph``). Not for ``vjp``, whose ``vjp_fn`` reuses them."""
     for t in wrt:
-        if t.prim is None:
+        if t.prim is None or not t.inputs[0].requires_grad:
             t.requires_grad = False
 
 
