@@ -94,11 +94,11 @@ def _sigmoid_np(a):
 
 
 def _sigmoid_slope_np(a):
-    """σ(a)·σ(−a) with both factors computed as ``_sigmoid_np`` computes them (|−a| = |a| and
-    −a ≥ 0 ⇔ a ≤ 0 exactly), sharing e^{−|a|} and 1 + e^{−|a|}."""
+    """σ(a)·σ(−a) as ``_sigmoid_np`` computes the two factors (|−a| = |a|): one is 1/(1 + e), the
+    other e/(1 + e) with e = e^{−|a|}, and a product rounds the same in either order."""
     e = np.exp(-np.abs(a))
     d = 1 + e
-    return np.where(a >= 0, 1, e) / d * (np.where(a <= 0, 1, e) / d)
+    return (1 / d) * (e / d)
 
 
 # σ′(x) = σ(x)σ(−x) = σ(1−σ) (NNDL eq. 5.81), a row of its own so that σ's vjp is one product
