@@ -120,9 +120,8 @@ def entropy(alpha, beta, u):
     """H = Σ_units (batch mean of ln|∂y/∂u|), y = σ(αu + β) (eq. 2.5 without the input's entropy), with
     ∂y/∂u computed by ``grad``: the function whose gradient in (α, β) is ``AdaptiveLogistic.infomax_grad``
     (eqs. 3.9, 3.10), the same numbers. Written for ``jit``, where ``u`` arrives cut from the graph by
-    ``stop_gradient`` (a recorded op; ``infomax_grad`` detaches it): ∂y/∂u is taken as the derivative of
-    y(u + s) in a shift s at s = 0, because ``grad`` at ``u`` itself would copy a tensor that requires no
-    gradient into a new leaf, which the compiled program would keep as a constant."""
+    ``stop_gradient`` (a recorded op; ``infomax_grad`` detaches it); ∂y/∂u is taken as the derivative
+    of y(u + s) in a shift s at s = 0."""
     def total(s):
         return ops.sum(F.adaptive_logistic(u + s, alpha, beta))
     dydu = grad(total)(np.zeros(u.shape))
