@@ -1,6 +1,6 @@
 """Speed benchmark: tinygrad_cn against hand-written NumPy doing exactly the same math.
 
-    python benchmarks/run.py                            # full run (about 2 minutes on a quiet machine)
+    python benchmarks/run.py                            # full run (under a minute on a quiet machine)
     python benchmarks/run.py --quick                    # smoke test (a few seconds)
     python benchmarks/run.py --write docs/benchmarks.md # also put the table into that file
 
@@ -22,11 +22,13 @@ interleaved round by round, so that machine noise hits both):
    on W and b in place, grads cleared), in float32 and float64, in ms per step: eager and
    ``tg.jit``; baseline: the same step written by hand in NumPy with the same layout
    (z = X @ W.T + b, W of shape (n_out, n_in), NNDL eq. 5.26).
+4. A chain h ← h·c of 100 000 ops from a leaf, forward + backward, µs per op, against 100 chains of
+   1 000 ops: the cost per op as the graph grows.
 
 Before any timing, every variant is checked to compute the same numbers: the scalar values and
 gradients (0.5, 0.25, 0.25); the MLP loss, six gradients and three SGD steps against the hand
 step, and the compiled gradients against the eager ones to rounding; the RHW weights after the
-sweeps (compiled = eager to 1e-12, hand to 1e-9).
+sweeps (compiled = eager to 1e-12, hand to 1e-9); the chain's gradient cⁿ.
 
 The result is a Markdown table on stdout. With ``--write FILE`` the table (and the machine line)
 replaces the text between ``<!-- bench:start -->`` and ``<!-- bench:end -->`` in FILE (or is
