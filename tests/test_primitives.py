@@ -775,3 +775,11 @@ def test_float32_stays_float32(name):
     _, t = tg.jvp(f, (tg.Tensor(x0),), (tg.Tensor(np.ones_like(x0)),))
     assert t.dtype == np.float32, f"forward tangent: {t.dtype}"
 
+
+
+def test_sigmoid_second_derivative_at_zero_is_plus_zero_and_reprs_show_no_minus_zero():
+    """σ″(0) = σ′(0)·tanh(0) = 0, with no sign (a learner reading hessian(σ)(0) should see 0)."""
+    import tinygrad_cn as tg
+    d2 = tg.grad(tg.grad(lambda a: tg.sigmoid(a)))(0.0)
+    assert d2.item() == 0.0 and not np.signbit(d2.item())
+    assert repr(-tg.Tensor(0.0)) == "Tensor(0.)" and "-0." not in repr(tg.Tensor([-0.0, 1.0]))

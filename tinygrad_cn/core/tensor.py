@@ -151,7 +151,8 @@ class Tensor:
         self.grad = None
 
     def __repr__(self):
-        body = np.array2string(self.data, separator=", ", threshold=20, edgeitems=2, precision=6,
+        shown = self._data + 0.0 if self._data.dtype.kind == "f" else self._data   # −0 printed as 0
+        body = np.array2string(np.asarray(shown), separator=", ", threshold=20, edgeitems=2, precision=6,
                                prefix="Tensor(")
         extras = []
         if self.name is not None:

@@ -103,8 +103,8 @@ def _sigmoid_slope_np(a):
 
 # σ′(x) = σ(x)σ(−x) = σ(1−σ) (NNDL eq. 5.81), a row of its own so that σ's vjp is one product
 # g·σ′(x): the first form keeps the slope positive up to |x| ≈ 745, where 1 − σ already rounds to
-# 0 at x > 36.7. σ″ = σ′·(1 − 2σ) = σ′·tanh(−x/2)
-sigmoid_slope = _unary("sigmoid_slope", _sigmoid_slope_np, lambda out, a: out * tanh(a * -0.5),
+# 0 at x > 36.7. σ″ = σ′·(1 − 2σ) = σ′·tanh(−x/2), with −x written 0 − x so that σ″(0) is 0, not −0
+sigmoid_slope = _unary("sigmoid_slope", _sigmoid_slope_np, lambda out, a: out * tanh((0 - a) * 0.5),
                        Notation("σ′", "σ′({0})", "σ′({0})"), _unary_sample(-4.0, 4.0))
 # logistic σ(x) = 1/(1+e^{−x}) (NNDL eq. 5.4)
 sigmoid = _unary("sigmoid", _sigmoid_np, lambda out, a: sigmoid_slope(a), Notation("σ", "σ({0})", "σ({0})"),
