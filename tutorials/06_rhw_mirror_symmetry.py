@@ -25,7 +25,7 @@
 # 译文的“一次遍历”是把 64 个模式全部用一遍、再更新一次权重，本项目叫**一轮**（epoch，见 [术语表](../docs/glossary.md)）。
 #
 # 运行：`python tutorials/06_rhw_mirror_symmetry.py` 是完整实验（50 个随机种子、每个最多 5,000 轮；大实验由 `tg.jit`
-# 编译后把随机种子摞在一起算，见 2.1 节。CPU 时间约 22 秒，在一台两核机器上与其他任务同跑、负载 4.2–4.5 时量得 46 秒）；
+# 编译后把随机种子摞在一起算，见 2.1 节。CPU 时间约 35 秒，在一台两核机器上每个核跑一篇教程时量得 35 秒）；
 # `TINYGRAD_CN_QUICK=1` 只跑 4 个随机种子、每个最多 1,425 轮（二十秒上下），这时打印的数和正文引用的完整实验不同。逐格执行：`python -m tinygrad_cn.tutorial tutorials/06_rhw_mirror_symmetry.py`。
 # 模型、训练和画图在 `tinygrad_cn/teach/lessons/rhw.py`。
 

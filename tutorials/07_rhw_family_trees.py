@@ -29,7 +29,7 @@
 # 网络、误差、训练和量特征的函数在 `tinygrad_cn/teach/lessons/family_trees.py`。“一轮”（epoch）= 把 100 个训练情形全部用一遍、
 # 改一次权重（见 [术语表](../docs/glossary.md)）。
 #
-# 运行：`python tutorials/07_rhw_family_trees.py`（完整实验；CPU 时间约 2 分钟，在一台两核机器上独占一个核量得 1 分 54 秒），或
+# 运行：`python tutorials/07_rhw_family_trees.py`（完整实验；CPU 时间约 1 分 40 秒，在一台两核机器上独占一个核量得 1 分 40 秒），或
 # `python -m tinygrad_cn.tutorial tutorials/07_rhw_family_trees.py` 逐格执行。
 # 设环境变量 `TINYGRAD_CN_QUICK=1` 只跑一个随机种子、较少的轮数（测试用，十秒上下）；这时打印的数和正文引用的完整实验不同。
 # %%

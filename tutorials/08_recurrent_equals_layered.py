@@ -32,7 +32,7 @@
 # 各节：1 递归网络与展开的分层网络；2 共享权重的梯度（2a 手写 BPTT，2b 中心差分，2c 一个单元的版本和计算图）；
 # 3 RHW 的“平均梯度”；4 学一个序列结构（奇偶性）。第 4 节的网络、训练和画图在 `tinygrad_cn/teach/lessons/recurrent.py`。
 #
-# 运行：`python tutorials/08_recurrent_equals_layered.py`（完整运行：在一台两核机器上独占一个核量得 1 分 38 秒，CPU 时间 95 秒），
+# 运行：`python tutorials/08_recurrent_equals_layered.py`（完整运行：在一台两核机器上独占一个核量得 60 秒，CPU 时间 60 秒），
 # 或 `python -m tinygrad_cn.tutorial tutorials/08_recurrent_equals_layered.py` 逐格执行。
 # 画图需要可选的 matplotlib，画计算图需要一个 Graphviz 引擎，都没有也能跑完（只是不画）。
 # 环境变量 `TINYGRAD_CN_QUICK=1` 时（测试里就是这样）第 4 节只跑少数几个随机种子，打印的数和正文的表不同（正文写明）。
@@ -439,8 +439,8 @@ agrees("BPTT 与中心差分的最大相对误差 < 10⁻⁶", max(report.worst.
 # 停止标准借用 RHW 图 4 的说明：应该开启的输出高于 0.8、应该关闭的低于 0.2，即所有 |o − p| < 0.2；
 # 达到了就算"学会"，最多 3000 轮。达到标准自然意味着在全部 64 条序列的每一位上都答对（以 0.5 为界）。
 #
-# 完整运行（`python tutorials/08_recurrent_equals_layered.py`；在一台两核机器上独占一个核量得 1 分 38 秒，
-# 其中 CPU 时间 95 秒）的结果（种子 0–19）：
+# 完整运行（`python tutorials/08_recurrent_equals_layered.py`；在一台两核机器上独占一个核量得 60 秒，
+# 其中 CPU 时间 60 秒）的结果（种子 0–19）：
 #
 # | 单元数 n | 学会的种子 | 学会所需轮数的中位数 | 学会的网络里，在全部 4096 条 12 位序列上也全对的 |
 # |---|---|---|---|

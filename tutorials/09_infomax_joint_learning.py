@@ -27,8 +27,8 @@
 # - **第二部分（§5–10；报告 §3、图 3.1、图 4.1）**：联合学习。四种方法、两个任务、10 个随机种子的误差表，
 #   重画图 4.1；诊断论文的版本停在哪里、为什么；一个修正，以及它和反向传播比谁赢。
 #
-# 运行：`python tutorials/09_infomax_joint_learning.py` 是完整实验（CPU 时间约 3 分 20 秒，
-# 在一台两核机器上独占一个核量得 3 分 19 秒；第二部分的训练用 `tg.jit` 编译的程序，和即时引擎算出的数逐位相同，见第 6 节）；
+# 运行：`python tutorials/09_infomax_joint_learning.py` 是完整实验（CPU 时间约 4 分钟，
+# 在一台两核机器上独占一个核量得 3 分 55 秒；第二部分的训练用 `tg.jit` 编译的程序，和即时引擎算出的数逐位相同，见第 6 节）；
 # 逐格执行：`python -m tinygrad_cn.tutorial tutorials/09_infomax_joint_learning.py`。
 # `TINYGRAD_CN_QUICK=1` 只跑缩小的版本（3 个随机种子、1000 步；CPU 时间约 20 秒），这时第二部分打印的数和正文不同，
 # 正文引用完整运行。画图需要可选的 matplotlib，没有装也能跑完（只是不画图）。

@@ -46,7 +46,7 @@
 #
 # ## 运行
 #
-#     python tutorials/11_target_propagation.py                     # 全量（CPU 时间约 3 分钟，单线程）
+#     python tutorials/11_target_propagation.py                     # 全量（CPU 时间约 2 分钟，单线程）
 #     python -m tinygrad_cn.tutorial tutorials/11_target_propagation.py   # 逐格执行
 #     TINYGRAD_CN_QUICK=1 python tutorials/11_target_propagation.py  # 短版（测试用，约 20 秒）
 #
