@@ -313,3 +313,18 @@ def test_detach_outside_a_trace_is_still_a_leaf_sharing_the_values():
     x = Tensor([1.0, 2.0], requires_grad=True, name="x")
     d = x.detach()
     assert d.is_leaf and not d.requires_grad and d.name == "x" and np.shares_memory(d.data, x.data)
+
+
+@pytest.mark.parametrize("name", ["leaky_relu", "elu", "hard_tanh", "hard_logistic"])
+def test_activations_with_masks_compile_for_new_inputs(name):
+    """The masks of leaky_relu, elu and the clipped activations are recorded comparisons, so a
+    compiled program recomputes them for new inputs (they were constants of the trace)."""
+    from tinygrad_cn import functional as F
+    f = getattr(F, name)
+    g = jit(lambda x: f(x).sum(), wrt=0)
+    for v in (np.array([1.0, -2.0, 0.3, 5.0]), np.array([-1.0, 2.0, -0.3, -5.0])):
+        value, grad = g(v)
+        x = Tensor(v, requires_grad=True)
+        y = f(x).sum()
+        y.backward()
+        assert value.item() == y.item() and np.array_equal(grad.data, x.grad.data)

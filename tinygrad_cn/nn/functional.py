@@ -67,8 +67,8 @@ def tanh(x):
 def _clipped_linear(g, low, high):
     """g where low < g < high (the open linear region), else the constant low or high: the
     derivative is g' inside and 0 outside, the kinks included."""
-    inside = (g.data > low) & (g.data < high)
-    return ops.where(inside, g, _const_like(np.where(g.data >= high, high, low), g))
+    inside = ops.where(g > low, g < high, False)      # recorded masks: a compiled program recomputes them
+    return ops.where(inside, g, ops.where(g >= high, _const_like(high, g), _const_like(low, g)))
 
 
 def hard_logistic(x):
@@ -99,7 +99,7 @@ def prelu(x, a):
     """PReLU_i(x) = x if x > 0 else a_i x (eqs. 5.20, 5.21): ``a`` is learnable, one slope per
     neuron (shape (n,), broadcast over the last axis of x) or one shared slope (shape () or (1,))."""
     x = as_tensor(x)
-    return ops.where(x.data > 0, x, a * x)
+    return ops.where(x > 0, x, a * x)
 
 
 def softplus(x):
@@ -121,7 +121,7 @@ def elu(x, alpha=1.0):
     """ELU (Clevert et al. 2016): x if x > 0 else α(e^x − 1). The exponential is taken of
     min(x, 0) (built with ``where``), so a large positive x never overflows in the unused branch."""
     x = as_tensor(x)
-    pos = x.data > 0
+    pos = x > 0
     neg_part = ops.where(pos, _const_like(0.0, x), x)
     return ops.where(pos, x, alpha * (ops.exp(neg_part) - 1))
 
