@@ -15,13 +15,13 @@ where the tracer can see the dependence; it retraces instead):
 - tensors ``f`` closes over (parameters): their current ``.data`` is read on every call, so
   in-place updates and ``p.data = ...`` are seen; a new shape retraces. Rebinding the name to a
   new Tensor object is not seen (the program holds the old object): make a new ``jit``;
-- Python branching on a value (``if loss > 0``, ``float(t)``, ``t.item()``) during the trace is
-  recorded as a guard: when a later call reads a different value, the function is retraced;
-- an argument that no recorded op reads but whose values ``f`` read (``.data`` into an index):
-  the program checks it is unchanged, else retraces. Class labels are such an index
+- a value read into Python during the trace (``if loss > 0``, ``float(t)``, ``t.item()``,
+  ``t.numpy()``, ``t.data``, ``Tensor(t)``) is recorded as a guard: when a later call reads a
+  different value, the function is retraced. Class labels are such a read
   (``F.cross_entropy(logits, labels)``): new labels retrace; a one-hot target passed as an
-  argument does not. Other ``.data`` reads are invisible to the tracer: a value computed from
-  ``.data`` inside ``f`` (or random numbers drawn in Python, a dropout mask) becomes a constant.
+  argument does not. ``detach()`` while tracing is a recorded ``stop_gradient``, and a transform
+  called inside ``f`` reads its tensors through recorded ops, so neither needs a guard. What the
+  tracer cannot see: random numbers drawn in Python (a dropout mask) become constants.
 
 How tracing works: while tracing, every primitive application is recorded
 (``graph.record_everything``, not only those with an input that requires grad), so masks, and
@@ -68,7 +68,7 @@ class _Trace:
         """A value of ``t`` read into Python while tracing: the program holds only if it reads the same."""
         if self.watches(t):
             self.guards.append((t, "bool", bool(value)) if how == "__bool__" else
-                               (t, "value", np.array(t.data, copy=True)))
+                               (t, "value", np.array(t._data, copy=True)))
 
 
 @contextlib.contextmanager

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import itertools
-import operator
 import warnings
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
@@ -115,10 +114,17 @@ class Tensor:
         self._data = value if isinstance(value, np.ndarray) else as_array(value, who="Tensor.data")
         self.written = _last_write = _next_seq()
 
-    data = property(operator.attrgetter("_data"), _set_data, doc="""The values (an ndarray). Assigning
-        (``t.data = a``, ``t.data -= a``) stamps the tensor as written, so a later sweep over a graph
-        that recorded it raises MutationError instead of using stale values (writing into a slice,
-        ``t.data[0] = 1``, is not seen).""")
+    def _get_data(self):
+        watch = _READ_WATCH.get()
+        if watch is not None:
+            watch(self, "data", self._data)
+        return self._data
+
+    data = property(_get_data, _set_data, doc="""The values (an ndarray). Reading them is heard by
+        ``watch_reads`` (``tg.jit`` guards a value its trace read). Assigning (``t.data = a``,
+        ``t.data -= a``) stamps the tensor as written, so a later sweep over a graph that recorded it
+        raises MutationError instead of using stale values (writing into a slice, ``t.data[0] = 1``,
+        is not seen).""")
 
     shape = property(lambda self: self._data.shape)
     dtype = property(lambda self: self._data.dtype)
@@ -182,7 +188,7 @@ class Tensor:
         if self.size != 1:
             raise TypeError(f"{who}: only a one-element tensor converts to a Python number, this one has "
                             f"shape {self.shape}; use t.numpy() or t.tolist()")
-        return self.data.item()
+        return self._data.item()
 
     def __bool__(self):
         return _read(self, "__bool__", bool(self._data))

