@@ -328,3 +328,9 @@ def test_activations_with_masks_compile_for_new_inputs(name):
         y = f(x).sum()
         y.backward()
         assert value.item() == y.item() and np.array_equal(grad.data, x.grad.data)
+
+
+def test_a_value_read_through_data_retraces():
+    g = jit(lambda x: (x * float(x.data.sum())).sum())
+    assert g(np.array([1.0, 2.0])).item() == 9.0 and g(np.array([10.0, 20.0])).item() == 900.0
+    assert g(np.array([1.0, 2.0])).item() == 9.0                 # and back: the guard holds both ways
