@@ -11,31 +11,30 @@ from __future__ import annotations
 import contextlib
 import contextvars
 from collections.abc import Iterator
+from typing import NamedTuple
 
 import numpy as np
 
 from .errors import AnomalyError, GraphFreedError
 from .tensor import Tensor, make_node
 
-__all__ = ["Mode", "RECORDING", "NOT_RECORDING", "current_mode", "enter_mode", "exit_mode", "is_grad_enabled",
+__all__ = ["Mode", "RECORDING", "current_mode", "enter_mode", "exit_mode", "is_grad_enabled",
            "no_grad", "enable_grad", "grad_mode", "detect_anomaly", "anomaly_enabled", "record_everything",
            "check_finite", "record", "toposort", "mark_swept", "describe", "node_names", "is_constant"]
 
-class Mode(tuple):
-    """The recording modes of one thread: (grad on, anomaly detection on, record everything)."""
-    __slots__ = ()
-    grad = property(lambda self: self[0])
-    anomaly = property(lambda self: self[1])
-    everything = property(lambda self: self[2])
+class Mode(NamedTuple):
+    """The recording modes of one thread (interned: ``is`` compares them)."""
+    grad: bool
+    anomaly: bool
+    everything: bool
 
 
-_MODES = {(g, a, e): Mode((g, a, e)) for g in (False, True) for a in (False, True) for e in (False, True)}
+_MODES = {(g, a, e): Mode(g, a, e) for g in (False, True) for a in (False, True) for e in (False, True)}
 RECORDING = _MODES[True, False, False]   # the default: record what needs a gradient, nothing else
-NOT_RECORDING = _MODES[False, False, False]   # no_grad(), and the reverse sweep of backward()
 
 # a contextvar: each thread (and each asyncio task) has its own modes; a new thread starts with
-# grad on and anomaly detection off, whatever other threads do. One variable, so the hot path
-# reads it once (``current_mode() is RECORDING``)
+# grad on and anomaly detection off, whatever other threads do. One variable, so each op reads it
+# once (``record``)
 _MODE: contextvars.ContextVar[Mode] = contextvars.ContextVar("tinygrad_cn_modes", default=RECORDING)
 current_mode = _MODE.get
 
@@ -125,7 +124,7 @@ def record(prim, inputs: tuple, params: dict, data: np.ndarray) -> Tensor:
                 keep = True
         if keep:
             return make_node(data, needs and prim.differentiable, prim, inputs, params)
-    return Tensor.wrap(data)
+    return make_node(data, False, None, (), None)
 
 
 def describe(node: Tensor) -> str:

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import ShapeError
-from .graph import NOT_RECORDING, RECORDING, current_mode, record
-from .tensor import Tensor, as_tensor, make_node
+from .graph import record
+from .tensor import Tensor, as_tensor
 
 __all__ = ["Primitive", "Notation", "PRIMITIVES", "caller", "per_input"]
 
@@ -136,11 +136,9 @@ def caller(prim: Primitive) -> Callable[..., Tensor]:
     """The function that applies ``prim`` (also bound as Tensor's operator): inputs may be numbers,
     lists, arrays or Tensors alike (one coercion for every primitive: a Python number takes the
     floating dtype of the first floating Tensor input); runs the NumPy forward and records the node
-    if it needs a gradient. On a shape error nothing is recorded and no tensor changes.
-
-    The hot path (Tensor inputs, the default recording mode) is written out here: it is what every
-    op of the eager engine costs."""
-    forward, differentiable = _OPERATOR_FORMS.get(prim.forward, prim.forward), prim.differentiable
+    if it needs a gradient. On a shape error nothing is recorded and no tensor changes. Every eager
+    op costs one call of it: Tensor inputs skip the coercion, one or two inputs skip the list."""
+    forward = _OPERATOR_FORMS.get(prim.forward, prim.forward)
 
     def call(*inputs, **params):
         for x in inputs:
@@ -160,18 +158,6 @@ def caller(prim: Primitive) -> Callable[..., Tensor]:
             raise ShapeError(f"{prim.name}: input shapes {shapes} do not fit: {e}. Broadcasting aligns the "
                              "trailing dimensions, which must be equal or 1; reshape, unsqueeze or "
                              "transpose an input so they do.") from None
-        mode = current_mode()
-        if mode is RECORDING:
-            recorded = False
-            for t in inputs:
-                if t.requires_grad:
-                    return make_node(data, differentiable, prim, inputs, params)
-                if t.prim is not None:
-                    recorded = True
-            return make_node(data, False, prim if recorded else None, inputs if recorded else (),
-                             params if recorded else None)
-        if mode is NOT_RECORDING:
-            return make_node(data, False, None, (), None)
         return record(prim, inputs, params, data)
     call.__name__ = call.__qualname__ = prim.name
     return call

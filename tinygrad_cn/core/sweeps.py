@@ -83,42 +83,37 @@ def reverse_sweep(order, seeds: dict, create_graph: bool = False, keep=None, sto
         for node in order:
             if node.prim is not None and id(node) not in stop and any(id(i) in live for i in node.inputs):
                 live.add(id(node))
-    last = order[-1] if order else None         # the output, when the sweep starts from it alone
-    if len(seeds) == 1 and id(last) in seeds:
-        by_node = {last: seeds[id(last)]}          # tensors hash by identity
-    else:
-        by_node = {node: seeds[id(node)] for node in order if id(node) in seeds}
+    by_node = {node: seeds[id(node)] for node in order if id(node) in seeds}   # tensors hash by identity
     take = by_node.pop if keep is not None else by_node.get
     kept, anomaly, written = {}, anomaly_enabled(), last_write()
-    token, pause = enter_mode(grad=create_graph), _gc_paused()
-    pause.__enter__()
-    try:
-        for node in reversed(order):
-            g = take(node, None)
-            if g is None:
-                continue
-            if keep is not None and id(node) in keep:
-                kept[id(node)] = g
-            prim = node.prim
-            if prim is None or (stop and id(node) in stop):
-                continue
-            inputs, params = node.inputs, node.params
-            if written > node.seq:
-                _check_unchanged(node)
-            for i, inp in enumerate(inputs):
-                if not inp.requires_grad or (live is not None and id(inp) not in live):
+    with _gc_paused():
+        token = enter_mode(grad=create_graph)
+        try:
+            for node in reversed(order):
+                g = take(node, None)
+                if g is None:
                     continue
-                rule = prim.vjp[i]
-                if rule is None:
+                if keep is not None and id(node) in keep:
+                    kept[id(node)] = g
+                prim = node.prim
+                if prim is None or (stop and id(node) in stop):
                     continue
-                gi = _checked_vjp(rule, i, g, node) if anomaly else rule(g, node, *inputs, **params)
-                if gi._data.shape != inp._data.shape:
-                    gi = sum_to(gi, inp.shape)
-                prev = by_node.get(inp)
-                by_node[inp] = gi if prev is None else prev + gi
-    finally:
-        pause.__exit__()
-        exit_mode(token)
+                inputs, params = node.inputs, node.params
+                if written > node.seq:
+                    _check_unchanged(node)
+                for i, inp in enumerate(inputs):
+                    if not inp.requires_grad or (live is not None and id(inp) not in live):
+                        continue
+                    rule = prim.vjp[i]
+                    if rule is None:
+                        continue
+                    gi = _checked_vjp(rule, i, g, node) if anomaly else rule(g, node, *inputs, **params)
+                    if gi._data.shape != inp._data.shape:
+                        gi = sum_to(gi, inp.shape)
+                    prev = by_node.get(inp)
+                    by_node[inp] = gi if prev is None else prev + gi
+        finally:
+            exit_mode(token)
     if keep is not None:
         return kept
     return {id(node): g for node, g in by_node.items()}

@@ -96,9 +96,9 @@ class Tensor:
                             "requires_grad=True)")
         self._init(arr, bool(requires_grad), name)
 
-    def _init(self, arr, requires_grad, name=None):
+    def _init(self, arr, requires_grad, name=None, prim=None, inputs=(), params=None):
         self._data, self.grad, self.requires_grad, self.name, self.tangent = arr, None, requires_grad, name, None
-        self.prim, self.inputs, self.params, self.seq = None, (), None, _next_seq()
+        self.prim, self.inputs, self.params, self.seq = prim, inputs, params, _next_seq()
         self.written, self.swept, self.retains_grad = 0, False, False
 
     @classmethod
@@ -276,12 +276,10 @@ def last_write() -> int:
 
 
 def make_node(data, requires_grad: bool, prim, inputs: tuple, params) -> Tensor:
-    """The tensor holding ``data`` that ``prim`` computed from ``inputs`` (a graph node; the
-    engine's hot path: no checks, no copy)."""
+    """The tensor holding ``data`` that ``prim`` computed from ``inputs`` (a graph node), or with
+    ``prim`` None a plain tensor: the engine's hot path, no checks, no copy."""
     t = _new(Tensor)
-    t._data, t.grad, t.requires_grad, t.name, t.tangent = data, None, requires_grad, None, None
-    t.prim, t.inputs, t.params, t.seq = prim, inputs, params, _next_seq()
-    t.written, t.swept, t.retains_grad = 0, False, False
+    t._init(data, requires_grad, None, prim, inputs, params)
     return t
 
 
