@@ -338,8 +338,7 @@ class _Writer:
         e = exp(−|z|), d = 1 + e, p = 1/d = σ(|z|) and q = e/d = σ(−|z|), written once, at the
         first of them: σ′ = p·q, and σ = p where z ≥ 0 else q, taken as max(q, ±p) with p's sign
         set to z's (q ≥ 0 > −p; at z = ±0, p = q). Bit for bit the rows' ``where(z ≥ 0, 1, e)/d``
-        and ``where(z ≥ 0, 1, e)/d · (where(z ≤ 0, 1, e)/d)``, NaNs included: −|z| is
-        copysign(z, −1), 1/d is NumPy's reciprocal, p·q = q·p."""
+        and ``(1/d)·(e/d)``, NaNs included: −|z| is copysign(z, −1), 1/d is NumPy's reciprocal."""
         z = n.inputs[0]
         x = self.py[id(z)]
         if id(z) not in self.shared:
