@@ -59,7 +59,7 @@ def test_summaries_of_a_run():
     assert jl.best_run([r, other]) is other
 
 
-@pytest.mark.parametrize("method", ["a", "c"])
+@pytest.mark.parametrize("method", ["a", "a'", "b", "c"])
 def test_compiled_training_is_the_eager_training_bit_for_bit(method):
     # the programs compiled by jit (error gradient; error gradient + infomax rules) against backward and
     # infomax_grad, step by step: 300 steps of one seed on the saturating task, every record equal

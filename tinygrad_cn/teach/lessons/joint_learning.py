@@ -128,43 +128,51 @@ def entropy(alpha, beta, u):
     return ops.sum(ops.mean(ops.log(ops.abs(dydu)), axis=0))
 
 
-def _eager_gradients(net, X, D):
-    """One step's numbers by the eager engine: backward for the error gradient, ``infomax_grad`` for the rules."""
+def _eager_gradients(net, X, D, h_ip):
+    """One step's numbers by the eager engine: backward for the error gradient, ``infomax_grad`` for the
+    rules (of both layers, when a layer follows the infomax rule or ``log`` asks for the cosines)."""
     Xt, Dt, params = Tensor(X), Tensor(D), _params(net)
 
-    def step(infomax):
+    def step(log):
         net.zero_grad()
         e = per_net_error(net(Xt), Dt)
         e.sum().backward()
-        rules = [[g.data for g in layer.infomax_grad(u)] if infomax else None
+        rules = [[g.data for g in layer.infomax_grad(u)] if log or h_ip else None
                  for layer, u in ((net.hidden, net.u), (net.output, net.v))]
         return (e.data, [p.grad.data for p in params], *rules)
     return step
 
 
-def _compiled_gradients(net, X, D):
-    """The same numbers by two programs compiled with ``jit`` (traced on the first call): the error
-    L = Σ_s c_s e_s with c = 1, whose gradient in c is the S errors themselves, and the same L plus the
-    entropies H of both layers, with α, β entering H as separate arguments (the same arrays) and u, v
-    through ``stop_gradient``, so that one reverse sweep gives ∂e/∂(parameters) and ∂H/∂(α, β) unmixed."""
+def _compiled_gradients(net, X, D, h_ip, o_ip, by_error):
+    """The same numbers by programs compiled with ``jit`` (each traced on its first call) of the error
+    L = Σ_s c_s e_s with c = 1, whose gradient in c is the S errors themselves, plus the entropies H of
+    the layers that follow the infomax rule, with α, β entering H as separate arguments (the same arrays)
+    and u, v through ``stop_gradient``, so that one reverse sweep gives ∂e/∂(parameters) and ∂H/∂(α, β)
+    unmixed. A training step's program asks only for what the step uses (the error gradients of the
+    parameters in ``by_error``; jit leaves out the lines nothing asks for); a logged step's asks for all."""
     params, ones = _params(net), np.ones(net.S)
 
     def error(X, D, c):
         return ops.sum(c * per_net_error(net(X), D))
 
-    def error_and_entropy(X, D, c, alpha_h, beta_h, alpha_o, beta_o):
-        return (error(X, D, c) + entropy(alpha_h, beta_h, ops.stop_gradient(net.u))
-                + entropy(alpha_o, beta_o, ops.stop_gradient(net.v)))
+    def error_and_entropy(X, D, c, alpha_h, beta_h, *output):      # output: alpha_o, beta_o, or nothing
+        L = error(X, D, c) + entropy(alpha_h, beta_h, ops.stop_gradient(net.u))
+        return L + entropy(*output, ops.stop_gradient(net.v)) if output else L
 
-    err_only = jit(error, wrt=params + [2])
-    with_h = jit(error_and_entropy, wrt=params + [2, 3, 4, 5, 6])
+    def program(by_error, layers):                                   # layers: how many entropies H
+        wrt = [params[i] for i in by_error] + list(range(2, 3 + 2 * layers))
+        return jit(error_and_entropy if layers else error, wrt=wrt), by_error, layers
+    train_step = program(by_error, 2 if o_ip else 1 if h_ip else 0)
+    log_step = program(range(6), 2)
 
-    def step(infomax):
-        if not infomax:
-            out = err_only.numpy(X, D, ones)
-            return out[7], out[1:7], None, None
-        out = with_h.numpy(X, D, ones, *(p.data for p in params[2:]))
-        return out[7], out[1:7], out[8:10], out[10:12]
+    def step(log):
+        f, by_error, layers = log_step if log else train_step
+        out = f.numpy(X, D, ones, *(p.data for p in params[2:2 + 2 * layers]))
+        n = len(by_error)
+        g_err = [None] * 6
+        for i, g in zip(by_error, out[1:1 + n]):
+            g_err[i] = g
+        return out[1 + n], g_err, out[2 + n:4 + n] if layers else None, out[4 + n:] if layers == 2 else None
     return step
 
 
@@ -194,14 +202,15 @@ def train(method, task, seeds, steps, lr_w=1.0, lr_i=0.01, anneal=False, log_eve
     net = JointNet(seeds, X.shape[2], K_HIDDEN)
     params = _params(net)
     h_ip, o_ip = method in ("a", "a'"), method == "a"               # who follows the infomax rule
-    gradients = (_compiled_gradients if compiled else _eager_gradients)(net, X, D)
+    gradients = (_compiled_gradients(net, X, D, h_ip, o_ip, by_error) if compiled else
+                 _eager_gradients(net, X, D, h_ip))
     err = np.zeros((steps + 1, S))
     log = {k: [] for k in ("t", "cos_o", "cos_h", "alpha_o", "Wo_norm")}
     t0 = time.perf_counter()
     with np.errstate(all="ignore"):          # a diverging run turns into NaN: counted by summary, not hidden
         for t in range(steps + 1):
             logging = t < steps and t % log_every == 0
-            err[t], g_err, g_h, g_o = gradients(t < steps and (h_ip or logging))
+            err[t], g_err, g_h, g_o = gradients(logging)
             if t == steps:
                 break
             if logging:
