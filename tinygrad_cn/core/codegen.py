@@ -7,7 +7,7 @@ recorded sweep made of primitive applications) and writes one line per primitive
 
 - dead code is never written (only what the outputs and guards depend on is visited);
 - values that depend on no input (the sweep's seed of ones, −1 · seed, ...) are folded into
-  constants when traced;
+  constants when traced, and a product with a constant 1 (x · 1 = x, bit for bit) is x itself;
 - forward values are plain variables that the backward lines read (h6 in ∂f/∂h5 = −∂f/∂h6 · h6 / h5);
 - an elementwise ufunc writes into an input buffer that nothing reads afterwards (``out=``), so
   a cotangent accumulates in place and ``X @ W.T + b`` adds b into the product's buffer;
@@ -81,8 +81,10 @@ _OPERATORS = {np.add: "{0} + {1}", np.subtract: "{0} - {1}", np.multiply: "{0} *
 
 
 def _fresh(node) -> bool:
-    """The node's value is a new array that no other value is a view of (a ufunc's, matmul's)."""
-    return node.prim is not None and (isinstance(node.prim.forward, np.ufunc) or node.prim is P.matmul)
+    """The node's value is a new array that no other value is a view of (a ufunc's, matmul's, or
+    an inline σ's or σ′'s)."""
+    return node.prim is not None and (isinstance(node.prim.forward, np.ufunc) or node.prim is P.matmul
+                                      or _shares_logistic(node))
 
 
 def _is_ufunc(node) -> bool:
@@ -100,16 +102,26 @@ def _params_key(params):
     return None if any(v is None for _, v in items) else items
 
 
-def _rewrite(order, is_leaf) -> dict:
+def _rewrite(order, is_leaf, is_input) -> dict:
     """Rewrites that keep every value (checked by the table test): a transpose of a transpose is
     one transpose, or none; a broadcast_to that feeds an elementwise ufunc is left to the ufunc's
-    own broadcasting; the same primitive on the same inputs is computed once. Returns
-    {id(node): replacement}; a node with new inputs is a new (unrecorded) Tensor."""
-    sub, seen = {}, {}
+    own broadcasting; x · 1 with a constant 1 is x, when x is a fresh array of the product's shape
+    and dtype (IEEE multiplication by 1 is exact, ±0, ±inf and NaN included); the same primitive
+    on the same inputs is computed once. Returns {id(node): replacement}; a node with new inputs
+    is a new (unrecorded) Tensor. ``is_input``: a leaf read at call time (not a constant)."""
+    sub, seen, const = {}, {}, set()
     for n in order:
         if is_leaf(n):
+            if not is_input(n):
+                const.add(id(n))
             continue
         ins, params = tuple(sub.get(id(i), i) for i in n.inputs), n.params
+        fixed = [id(i) in const for i in n.inputs]
+        if all(fixed):
+            const.add(id(n))
+        elif n.prim is P.mul and (x := _times_one(n, ins, fixed)) is not None:
+            sub[id(n)] = x
+            continue
         if n.prim is P.transpose and ins[0].prim is P.transpose and not is_leaf(ins[0]):
             inner = ins[0]
             params = {"axes": tuple(inner.params["axes"][a] for a in n.params["axes"])}
@@ -133,6 +145,17 @@ def _rewrite(order, is_leaf) -> dict:
             else:
                 seen[key] = sub.get(id(n), n)
     return sub
+
+
+def _times_one(n, ins, fixed):
+    """The factor x of the product ``n`` = x · 1 (``fixed``: which inputs are constants), if x may
+    stand for it, else None."""
+    for k in (0, 1):
+        x, one = ins[k], ins[1 - k]
+        if (fixed[1 - k] and not fixed[k] and _fresh(x) and x.shape == n.shape and x.dtype == n.dtype
+                and one.dtype.kind in "fiub" and np.all(one.data == 1)):
+            return x
+    return None
 
 
 def _fast_form(n, x, scalar):
@@ -184,7 +207,9 @@ def build(outputs, args, start: int, back_start: int, guards=(), derived=(), lab
 
     def program(outs, guards):      # what the outputs and guards depend on; arguments and older tensors are leaves
         return toposort(list(outs) + [g[0] for g in guards], stop=arg_ids, constants=True, swept_ok=True, since=start)
-    sub = _rewrite(program(outputs, guards), lambda n: n.prim is None or id(n) in arg_ids or n.seq < start)
+    def is_input(n):
+        return id(n) in arg_ids or n.seq < start
+    sub = _rewrite(program(outputs, guards), lambda n: n.prim is None or is_input(n), is_input)
     for old_id, new in list(sub.items()):
         names.setdefault(id(new), names.get(old_id, "?"))
     outputs = [sub.get(id(o), o) for o in outputs]
