@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tinygrad_cn as tg
+from tinygrad_cn.core.graph import enter_mode, exit_mode
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 _LIST = "import tinygrad_cn; print(' '.join(sorted(tinygrad_cn.PRIMITIVES)))"
@@ -85,6 +86,40 @@ def test_nondifferentiable_rows_are_recorded_and_pass_no_gradient(name, seed):
     if m.shape == x.shape and m.dtype.kind == "f":
         (x * m).sum().backward()
         np.testing.assert_array_equal(x.grad.data, m.data)
+
+
+def _bits(x):
+    x = np.asarray(x)
+    return x.dtype, x.shape, x.tobytes()
+
+
+@pytest.mark.parametrize("name", [n for n in DIFFERENTIABLE if tg.PRIMITIVES[n].array_rules])
+@SEEDS
+@given(seed=st.integers(0, 2**32 - 1), single=st.booleans())
+def test_rules_run_on_bare_arrays_give_the_tensor_rules_bits(name, seed, single):
+    # backward() runs these rows' vjp rules on the bare arrays (no tensor per op): the same NumPy
+    # calls, so the same bits as the rules run on tensors, in float64 and float32, signed zeros too
+    row = tg.PRIMITIVES[name]
+    rng = np.random.default_rng(seed)
+    arrays, params = row.sample(rng)
+    dtype = np.float32 if single else np.float64
+    arrays = [np.asarray(a, dtype) if np.asarray(a).dtype.kind == "f" else np.asarray(a) for a in arrays]
+    inputs = [tg.Tensor(a, requires_grad=a.dtype.kind == "f") for a in arrays]
+    out = row(*inputs, **params)
+    g = np.asarray(rng.standard_normal(out.shape), dtype)
+    g.flat[:2] = (0.0, -0.0)[:g.size]
+    for i in range(len(inputs)):
+        rule = row.vjp[i]
+        if rule is None or not inputs[i].requires_grad:
+            continue
+        with tg.no_grad():
+            on_tensors = rule(tg.Tensor(g), out, *inputs, **params)
+        token = enter_mode(grad=False, arrays=True)
+        try:
+            on_arrays = rule(g, out.data, *arrays, **params)
+        finally:
+            exit_mode(token)
+        assert _bits(on_arrays) == _bits(on_tensors.data), f"{name}: the rule of input {i} on arrays differs"
 
 
 # ---- a primitive defined in user code, in one place --------------------------------------------------

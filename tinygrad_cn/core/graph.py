@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import itertools
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -23,14 +24,16 @@ __all__ = ["Mode", "RECORDING", "current_mode", "enter_mode", "exit_mode", "is_g
            "check_finite", "record", "toposort", "mark_swept", "describe", "node_names", "is_constant"]
 
 class Mode(NamedTuple):
-    """The recording modes of one thread (interned: ``is`` compares them)."""
+    """The recording modes of one thread (interned: ``is`` compares them). ``arrays``: the reverse
+    sweep is running vjp rules on bare arrays (see ``Primitive``'s ``array_rules``)."""
     grad: bool
     anomaly: bool
     everything: bool
+    arrays: bool
 
 
-_MODES = {(g, a, e): Mode(g, a, e) for g in (False, True) for a in (False, True) for e in (False, True)}
-RECORDING = _MODES[True, False, False]   # the default: record what needs a gradient, nothing else
+_MODES = {flags: Mode(*flags) for flags in itertools.product((False, True), repeat=4)}
+RECORDING = _MODES[True, False, False, False]   # the default: record what needs a gradient, nothing else
 
 # a contextvar: each thread (and each asyncio task) has its own modes; a new thread starts with
 # grad on and anomaly detection off, whatever other threads do. One variable, so each op reads it
@@ -39,11 +42,12 @@ _MODE: contextvars.ContextVar[Mode] = contextvars.ContextVar("tinygrad_cn_modes"
 current_mode = _MODE.get
 
 
-def enter_mode(grad: bool | None = None, anomaly: bool | None = None, everything: bool | None = None):
+def enter_mode(grad: bool | None = None, anomaly: bool | None = None, everything: bool | None = None,
+               arrays: bool | None = None):
     """Change this thread's modes (None: keep); returns the token that ``exit_mode`` restores."""
-    g, a, e = _MODE.get()
+    g, a, e, r = _MODE.get()
     return _MODE.set(_MODES[g if grad is None else bool(grad), a if anomaly is None else bool(anomaly),
-                            e if everything is None else bool(everything)])
+                            e if everything is None else bool(everything), r if arrays is None else bool(arrays)])
 
 
 exit_mode = _MODE.reset
@@ -111,7 +115,7 @@ def record(prim, inputs: tuple, params: dict, data: np.ndarray) -> Tensor:
     it requires grad when some input does and ``prim`` is differentiable (a comparison or a mask
     is recorded but passes no gradient). Else it is a plain tensor. Under ``detect_anomaly()`` a
     non-finite value from finite inputs raises first."""
-    grad, anomaly, everything = _MODE.get()
+    grad, anomaly, everything, _ = _MODE.get()
     if anomaly:
         check_finite(prim.name, "value", data, [t.data for t in inputs])
     if grad:

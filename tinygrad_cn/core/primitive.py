@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import ShapeError
-from .graph import record
+from .graph import current_mode, record
 from .tensor import Tensor, as_tensor
 
 __all__ = ["Primitive", "Notation", "PRIMITIVES", "caller", "per_input"]
@@ -80,14 +80,19 @@ class Primitive:
     do where the function has no derivative (e.g. "relu'(0) = 0"); ``kink(eps, *arrays, **params)``
     says which inputs sit on or within ``eps`` of such a point (a bool, or a bool array per input
     entry), so ``check_grad`` can name the convention there. ``smooth=False`` keeps the row out of
-    the second-order checks. A taken ``name`` raises ValueError."""
+    the second-order checks. ``array_rules=True`` declares that the vjp rules use only operators,
+    ``.shape``/``.ndim`` and the table's primitives, so ``backward()`` (which records nothing) may
+    run them on the bare arrays instead of tensors, the same NumPy calls without making a tensor per
+    op (the package's rows do; the table test holds the two ways bit for bit equal). A taken
+    ``name`` raises ValueError."""
 
     __slots__ = ("name", "forward", "vjp", "jvp", "notation", "sample", "differentiable", "linear",
-                 "convention", "kink", "smooth", "call", "__weakref__")
+                 "convention", "kink", "smooth", "array_rules", "call", "__weakref__")
 
     def __init__(self, name: str, forward: Callable, vjp=None, jvp=None, *, notation: Notation | None = None,
                  sample: Callable | None = None, linear: bool = False, differentiable: bool = True,
-                 convention: str | None = None, kink: Callable | None = None, smooth: bool = True):
+                 convention: str | None = None, kink: Callable | None = None, smooth: bool = True,
+                 array_rules: bool = False):
         if name in PRIMITIVES:
             raise ValueError(f"Primitive: the name {name!r} is taken (by {PRIMITIVES[name]!r}); give the new "
                              "primitive another name")
@@ -103,7 +108,7 @@ class Primitive:
         self.name, self.forward, self.vjp, self.jvp = name, forward, vjp, jvp
         self.notation = notation or Notation(name)
         self.sample, self.linear, self.differentiable = sample, linear, differentiable
-        self.convention, self.kink, self.smooth = convention, kink, smooth
+        self.convention, self.kink, self.smooth, self.array_rules = convention, kink, smooth, array_rules
         self.call = caller(self)
         PRIMITIVES[name] = self
 
@@ -124,12 +129,12 @@ _OPERATOR_FORMS = {np.add: operator.add, np.subtract: operator.sub, np.multiply:
 
 def _coerce(inputs) -> tuple:
     """``inputs`` as Tensors; a number takes the floating dtype of the first floating Tensor."""
-    like = None
+    dtype = None
     for t in inputs:
         if isinstance(t, Tensor) and t._data.dtype.kind == "f":
-            like = t
+            dtype = t._data.dtype
             break
-    return tuple([as_tensor(t, like) for t in inputs])
+    return tuple([t if isinstance(t, Tensor) else as_tensor(t, dtype) for t in inputs])
 
 
 def caller(prim: Primitive) -> Callable[..., Tensor]:
@@ -137,12 +142,17 @@ def caller(prim: Primitive) -> Callable[..., Tensor]:
     lists, arrays or Tensors alike (one coercion for every primitive: a Python number takes the
     floating dtype of the first floating Tensor input); runs the NumPy forward and records the node
     if it needs a gradient. On a shape error nothing is recorded and no tensor changes. Every eager
-    op costs one call of it: Tensor inputs skip the coercion, one or two inputs skip the list."""
+    op costs one call of it: Tensor inputs skip the coercion, one or two inputs skip the list. While
+    the reverse sweep runs rules on bare arrays (``Mode.arrays``), it returns the forward's array:
+    a Python number then meets the array as NumPy's weak scalar, which takes the array's dtype, as
+    the coercion would."""
     forward = _OPERATOR_FORMS.get(prim.forward, prim.forward)
 
     def call(*inputs, **params):
         for x in inputs:
             if not isinstance(x, Tensor):
+                if current_mode().arrays:
+                    return forward(*inputs, **params)
                 inputs = _coerce(inputs)
                 break
         try:

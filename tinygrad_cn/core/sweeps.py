@@ -75,7 +75,11 @@ def reverse_sweep(order, seeds: dict, create_graph: bool = False, keep=None, sto
     cotangent}). Returns {id(node): cotangent} for the ids in ``keep`` (every node reached when
     ``keep`` is None). Nodes in ``stop`` pass nothing on; with ``prune`` only paths into ``keep``
     are followed. Cotangents of broadcast inputs are summed back to the input's shape here; a
-    cotangent reaching an input from several consumers is summed in the order of the sweep."""
+    cotangent reaching an input from several consumers is summed in the order of the sweep.
+
+    Unless the rules are recorded (``create_graph``) or checked (``detect_anomaly``), the cotangents
+    are kept as bare arrays and the rows that allow it (``array_rules``) run their rules on the
+    arrays: the same NumPy calls in the same order, so the same numbers, without a tensor per op."""
     _count("reverse")
     live = None
     if prune and keep is not None:
@@ -83,11 +87,14 @@ def reverse_sweep(order, seeds: dict, create_graph: bool = False, keep=None, sto
         for node in order:
             if node.prim is not None and id(node) not in stop and any(id(i) in live for i in node.inputs):
                 live.add(id(node))
-    by_node = {node: seeds[id(node)] for node in order if id(node) in seeds}   # tensors hash by identity
+    anomaly, written = anomaly_enabled(), last_write()
+    arrays = not (create_graph or anomaly)
+    # tensors hash by identity
+    by_node = {node: seeds[id(node)]._data if arrays else seeds[id(node)] for node in order if id(node) in seeds}
     take = by_node.pop if keep is not None else by_node.get
-    kept, anomaly, written = {}, anomaly_enabled(), last_write()
+    kept = {}
     with _gc_paused():
-        token = enter_mode(grad=create_graph)
+        token = enter_mode(grad=create_graph, arrays=arrays)
         try:
             for node in reversed(order):
                 g = take(node, None)
@@ -101,22 +108,45 @@ def reverse_sweep(order, seeds: dict, create_graph: bool = False, keep=None, sto
                 inputs, params = node.inputs, node.params
                 if written > node.seq:
                     _check_unchanged(node)
+                values = _values(inputs) if arrays and prim.array_rules else None
                 for i, inp in enumerate(inputs):
                     if not inp.requires_grad or (live is not None and id(inp) not in live):
                         continue
                     rule = prim.vjp[i]
                     if rule is None:
                         continue
-                    gi = _checked_vjp(rule, i, g, node) if anomaly else rule(g, node, *inputs, **params)
-                    if gi._data.shape != inp._data.shape:
+                    if values is not None:
+                        gi = rule(g, node._data, *values, **params)
+                    elif arrays:
+                        gi = _tensor_rule(rule, g, node)
+                    else:
+                        gi = _checked_vjp(rule, i, g, node) if anomaly else rule(g, node, *inputs, **params)
+                    if gi.shape != inp._data.shape:
                         gi = sum_to(gi, inp.shape)
                     prev = by_node.get(inp)
                     by_node[inp] = gi if prev is None else prev + gi
         finally:
             exit_mode(token)
-    if keep is not None:
-        return kept
-    return {id(node): g for node, g in by_node.items()}
+    out = kept if keep is not None else {id(node): g for node, g in by_node.items()}
+    return {k: Tensor.wrap(g) for k, g in out.items()} if arrays else out
+
+
+def _values(inputs):
+    """The inputs' arrays (one or two inputs without a loop: this runs for every node)."""
+    if len(inputs) == 2:
+        return inputs[0]._data, inputs[1]._data
+    if len(inputs) == 1:
+        return (inputs[0]._data,)
+    return [t._data for t in inputs]
+
+
+def _tensor_rule(rule, g, node):
+    """A rule of a row without ``array_rules``, run on tensors within an array sweep: its array."""
+    token = enter_mode(arrays=False)
+    try:
+        return rule(Tensor.wrap(g), node, *node.inputs, **node.params)._data
+    finally:
+        exit_mode(token)
 
 
 def _check_unchanged(node):

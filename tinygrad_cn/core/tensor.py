@@ -283,13 +283,15 @@ def make_node(data, requires_grad: bool, prim, inputs: tuple, params) -> Tensor:
     return t
 
 
-def as_tensor(x, like: Tensor | None = None) -> Tensor:
-    """``x`` as a Tensor: a Tensor is returned as it is; a Python number takes the floating dtype
-    of ``like`` (so float32 stays float32) and is wrapped as a NumPy scalar; lists and arrays are
-    checked as by ``Tensor(x)``."""
+def as_tensor(x, dtype: np.dtype | None = None) -> Tensor:
+    """``x`` as a Tensor: a Tensor is returned as it is; a Python number becomes a NumPy scalar of
+    ``dtype`` (a floating dtype; float64 by default), no array, no copy; lists and arrays are checked
+    as by ``Tensor(x)``."""
     if isinstance(x, Tensor):
         return x
-    if isinstance(x, (float, int)) and not isinstance(x, bool):   # a NumPy scalar: no array, no copy
-        value = like._data.dtype.type(x) if like is not None and like._data.dtype.kind == "f" else np.float64(x)
-        return make_node(value, False, None, (), None)
+    if isinstance(x, (float, int)) and not isinstance(x, bool):
+        return make_node((dtype or _FLOAT64).type(x), False, None, (), None)
     return Tensor(x)
+
+
+_FLOAT64 = np.dtype(np.float64)

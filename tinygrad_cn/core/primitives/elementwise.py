@@ -28,18 +28,20 @@ def _unary_sample(lo=-2.0, hi=2.0, away=False):
 
 add = Primitive("add", np.add, vjp=(lambda g, o, a, b: g, lambda g, o, a, b: g),
                 jvp=(lambda t, o, a, b: t, lambda t, o, a, b: t),
-                notation=Notation("+", "{0} + {1}", "{0} + {1}", 1), sample=_binary_sample())
+                notation=Notation("+", "{0} + {1}", "{0} + {1}", 1), sample=_binary_sample(), array_rules=True)
 sub = Primitive("sub", np.subtract, vjp=(lambda g, o, a, b: g, lambda g, o, a, b: -g),
                 jvp=(lambda t, o, a, b: t, lambda t, o, a, b: -t),
-                notation=Notation("−", "{0} − {1}", "{0} - {1}", 1, "left"), sample=_binary_sample())
+                notation=Notation("−", "{0} − {1}", "{0} - {1}", 1, "left"), sample=_binary_sample(),
+                array_rules=True)
 mul = Primitive("mul", np.multiply, vjp=(lambda g, o, a, b: g * b, lambda g, o, a, b: g * a),
                 jvp=(lambda t, o, a, b: t * b, lambda t, o, a, b: a * t),
-                notation=Notation("×", "{0} · {1}", "{0}*{1}", 2), sample=_binary_sample())
+                notation=Notation("×", "{0} · {1}", "{0}*{1}", 2), sample=_binary_sample(), array_rules=True)
 div = Primitive("div", np.divide, vjp=(lambda g, o, a, b: g / b, lambda g, o, a, b: -g * o / b),
                 jvp=(lambda t, o, a, b: t / b, lambda t, o, a, b: -t * o / b),
-                notation=Notation("÷", "{0} / {1}", "{0}/{1}", 2, "left"), sample=_binary_sample(b_away=True))
+                notation=Notation("÷", "{0} / {1}", "{0}/{1}", 2, "left"), sample=_binary_sample(b_away=True),
+                array_rules=True)
 neg = Primitive("neg", np.negative, vjp=(lambda g, o, a: -g,), linear=True,
-                notation=Notation("−", "−{0}", "-{0}", 3), sample=_unary_sample())
+                notation=Notation("−", "−{0}", "-{0}", 3), sample=_unary_sample(), array_rules=True)
 
 
 # d(aᵇ)/da = b·a^(b−1), written b·a^(b′) with b′ = b − 1, or 1 where a = b = 0 (the factor b is 0
@@ -63,7 +65,7 @@ pow = Primitive("pow", np.power,
                 vjp=(lambda g, o, a, b: g * b * a ** _pow_exponent(a, b), lambda g, o, a, b: g * o * _pow_log(a)),
                 jvp=(lambda t, o, a, b: t * b * a ** _pow_exponent(a, b), lambda t, o, a, b: t * o * _pow_log(a)),
                 notation=Notation("^", "{0}^{1}", "{0}**{1}", 4, "right"), sample=_pow_sample,
-                convention="d(aᵇ)/db = 0 at a = 0 (ln 0 is not used)")
+                convention="d(aᵇ)/db = 0 at a = 0 (ln 0 is not used)", array_rules=True)
 
 
 def _near_zero(eps, a):
@@ -74,7 +76,8 @@ def _near_zero(eps, a):
 def _unary(name, forward, slope, notation, sample, **kw):
     """A primitive whose derivative is ``slope(out, a)``: vjp g·f′(a), jvp f′(a)·t."""
     return Primitive(name, forward, vjp=(lambda g, out, a: g * slope(out, a),),
-                     jvp=(lambda t, out, a: t * slope(out, a),), notation=notation, sample=sample, **kw)
+                     jvp=(lambda t, out, a: t * slope(out, a),), notation=notation, sample=sample,
+                     array_rules=True, **kw)
 
 
 exp = _unary("exp", np.exp, lambda out, a: out, Notation("exp"), _unary_sample())
@@ -126,7 +129,7 @@ def _selector(name, forward, larger):
                      notation=Notation(name[:3]), smooth=False,
                      sample=lambda rng: ((S.distinct(rng, S.shape(rng)), S.distinct(rng, (), 0.05)), {}),
                      convention=f"at a tie of {name}(a, b) each side gets half the gradient",
-                     kink=lambda eps, a, b: np.abs(a - b) <= eps)
+                     kink=lambda eps, a, b: np.abs(a - b) <= eps, array_rules=True)
 
 
 maximum = _selector("maximum", np.maximum, True)
@@ -142,4 +145,4 @@ def _where_sample(rng):
 where = Primitive("where", np.where,
                   vjp=(None, lambda g, o, c, a, b: where(c, g, 0), lambda g, o, c, a, b: where(c, 0, g)),
                   jvp=(None, lambda t, o, c, a, b: where(c, t, 0), lambda t, o, c, a, b: where(c, 0, t)),
-                  notation=Notation("where", "{1} if {0} else {2}"), sample=_where_sample)
+                  notation=Notation("where", "{1} if {0} else {2}"), sample=_where_sample, array_rules=True)

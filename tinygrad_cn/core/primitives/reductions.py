@@ -3,6 +3,7 @@ valid axes (the public functions check it); ties of max/min split the gradient e
 import numpy as np
 
 from ..primitive import Notation, Primitive
+from ..tensor import Tensor
 from . import sampling as S
 from .elementwise import exp
 from .masks import extremum_share, stop_gradient
@@ -35,7 +36,7 @@ def _reduce_sample(values=S.reals):
 # the ufuncs' reduce methods themselves (what np.sum, np.max call on an array, without their wrappers)
 sum = Primitive("sum", lambda a, axes, keepdims: np.add.reduce(a, axis=axes, keepdims=keepdims),
                 vjp=(lambda g, o, a, axes, keepdims: _back(g, a, axes),), linear=True,
-                notation=Notation("Σ", "Σ {0}", "sum({0})"), sample=_reduce_sample())
+                notation=Notation("Σ", "Σ {0}", "sum({0})"), sample=_reduce_sample(), array_rules=True)
 
 
 def _near_tie(eps, a, axes, keepdims, larger):
@@ -53,7 +54,8 @@ def _extremum(name, reduce, symbol):
                           sum(t * extremum_share(a, o, axes=axes, keepdims=keepdims), axes=axes, keepdims=keepdims),),
                      notation=Notation(symbol), sample=_reduce_sample(S.distinct), smooth=False,
                      convention=f"tied {name}ima share the gradient evenly",
-                     kink=lambda eps, a, axes, keepdims: _near_tie(eps, a, axes, keepdims, name == "max"))
+                     kink=lambda eps, a, axes, keepdims: _near_tie(eps, a, axes, keepdims, name == "max"),
+                     array_rules=True)
 
 
 max = _extremum("max", np.maximum.reduce, "max")
@@ -78,7 +80,8 @@ logsumexp = Primitive("logsumexp", _logsumexp_np,
                       vjp=(lambda g, o, a, axes, keepdims: kept(g, axes, a.shape) * _softmax_of(a, axes),),
                       jvp=(lambda t, o, a, axes, keepdims:
                            sum(t * _softmax_of(a, axes), axes=axes, keepdims=keepdims),),
-                      notation=Notation("logΣexp", None, "logsumexp({0})"), sample=_reduce_sample())
+                      notation=Notation("logΣexp", None, "logsumexp({0})"), sample=_reduce_sample(),
+                      array_rules=True)
 
 
 def _swap(x):
@@ -106,7 +109,7 @@ def _matmul_vjp_b(g, o, a, b):
     a2, b2, g2 = _as_matrices(g, a, b)
     # aᵀg, laid out like b: when b is a transposed view (the W.T of X @ W.T + b), (gᵀa)ᵀ gives W's
     # gradient in W's own row-major layout, which the optimiser's update reads ~5× faster
-    layout = b._data.flags                # the layout, not the values: no read to watch
+    layout = (b._data if isinstance(b, Tensor) else b).flags   # the layout, not the values: no read to watch
     if b.ndim == 2 and layout.f_contiguous and not layout.c_contiguous:
         return _swap(_swap(g2) @ a2)
     gb = _swap(a2) @ g2
@@ -132,4 +135,4 @@ def _matmul_np(a, b):
 # a @ b for matrices, batches of matrices and vectors
 matmul = Primitive("matmul", _matmul_np, vjp=(_matmul_vjp_a, _matmul_vjp_b),
                    jvp=(lambda t, o, a, b: t @ b, lambda t, o, a, b: a @ t),
-                   notation=Notation("@", "{0} {1}", "{0} @ {1}", 2), sample=_matmul_sample)
+                   notation=Notation("@", "{0} {1}", "{0} @ {1}", 2), sample=_matmul_sample, array_rules=True)

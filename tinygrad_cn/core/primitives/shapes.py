@@ -17,7 +17,7 @@ def _sample_reshape(rng):
 
 # reshape and transpose call the array's own methods (np.reshape and np.transpose do, after a wrapper)
 reshape = Primitive("reshape", lambda a, shape: a.reshape(shape),
-                    vjp=(lambda g, o, a, shape: reshape(g, shape=a.shape),), linear=True,
+                    vjp=(lambda g, o, a, shape: reshape(g, shape=a.shape),), linear=True, array_rules=True,
                     notation=Notation("reshape", "reshape({0})"), sample=_sample_reshape)
 
 
@@ -33,7 +33,7 @@ def _sample_transpose(rng):
 
 transpose = Primitive("transpose", lambda a, axes: a.transpose(axes),
                       vjp=(lambda g, o, a, axes: transpose(g, axes=inverse_permutation(axes)),), linear=True,
-                      notation=Notation("ᵀ", "{0}ᵀ", "{0}.T"), sample=_sample_transpose)
+                      notation=Notation("ᵀ", "{0}ᵀ", "{0}.T"), sample=_sample_transpose, array_rules=True)
 
 
 def _sample_broadcast(rng):
@@ -43,7 +43,7 @@ def _sample_broadcast(rng):
 
 
 broadcast_to = Primitive("broadcast_to", lambda a, shape: np.broadcast_to(a, shape),
-                         vjp=(lambda g, o, a, shape: sum_to(g, shape=a.shape),), linear=True,
+                         vjp=(lambda g, o, a, shape: sum_to(g, shape=a.shape),), linear=True, array_rules=True,
                          notation=Notation("broadcast", "broadcast({0})"), sample=_sample_broadcast)
 
 
@@ -62,7 +62,7 @@ def _sample_sum_to(rng):
 
 
 sum_to = Primitive("sum_to", _sum_to_np, vjp=(lambda g, o, a, shape: broadcast_to(g, shape=a.shape),),
-                   linear=True, notation=Notation("Σ→", "sum_to({0})"), sample=_sample_sum_to)
+                   linear=True, array_rules=True, notation=Notation("Σ→", "sum_to({0})"), sample=_sample_sum_to)
 
 
 def _scatter_add_np(g, index, shape):
@@ -79,7 +79,7 @@ def _sample_getitem(rng):
 
 getitem = Primitive("getitem", lambda a, index: a[index],
                     vjp=(lambda g, o, a, index: scatter_add(g, index=index, shape=a.shape),), linear=True,
-                    notation=Notation("[ ]", "{0}[·]", "{0}[...]"), sample=_sample_getitem)
+                    notation=Notation("[ ]", "{0}[·]", "{0}[...]"), sample=_sample_getitem, array_rules=True)
 
 
 def _sample_scatter(rng):
@@ -88,7 +88,7 @@ def _sample_scatter(rng):
 
 
 scatter_add = Primitive("scatter_add", _scatter_add_np,
-                        vjp=(lambda g, o, a, index, shape: getitem(g, index=index),), linear=True,
+                        vjp=(lambda g, o, a, index, shape: getitem(g, index=index),), linear=True, array_rules=True,
                         notation=Notation("scatter+", "scatter_add({0})"), sample=_sample_scatter)
 
 
@@ -111,8 +111,8 @@ def _sample_concat(rng):
 
 concatenate = Primitive("concatenate", lambda *xs, axis: np.concatenate(xs, axis=axis),
                         vjp=per_input(_concat_piece), jvp=per_input(_concat_tangent),
-                        notation=Notation("concat"), sample=_sample_concat)
+                        notation=Notation("concat"), sample=_sample_concat, array_rules=True)
 
-identity = Primitive("identity", lambda a: a, vjp=(lambda g, o, a: g,), linear=True,
+identity = Primitive("identity", lambda a: a, vjp=(lambda g, o, a: g,), linear=True, array_rules=True,
                      notation=Notation("=", "{0}", "{0}"),
                      sample=lambda rng: ((S.reals(rng, S.shape(rng)),), {}))
