@@ -93,3 +93,17 @@ def test_backward_on_arrays_gives_the_bits_of_the_recorded_rules(dtype):
     on_arrays, recorded = _grads(dtype, False), _grads(dtype, True)
     for a, r in zip(on_arrays, recorded):
         assert a.dtype == r.dtype == dtype and a.shape == r.shape and a.tobytes() == r.tobytes()
+
+
+def test_a_user_row_runs_tensor_rules_and_a_wrong_array_rules_claim_is_named():
+    def rules(flag):
+        return dict(vjp=(lambda g, o, a: g * a.exp(),), jvp=(lambda t, o, a: t * a.exp(),), array_rules=flag)
+    own = tg.Primitive("test_sweeps_own_exp", np.exp, **rules(False))          # a.exp(): a Tensor method
+    x = tg.Tensor([0.5, -1.0], requires_grad=True)
+    own(x).sum().backward()
+    np.testing.assert_allclose(x.grad.data, np.exp([0.5, -1.0]))
+    claims = tg.Primitive("test_sweeps_claims_arrays", np.exp, **rules(True))
+    x = tg.Tensor([0.5], requires_grad=True)
+    with pytest.raises(TypeError, match=r"test_sweeps_claims_arrays node .* failed on bare arrays.*drop array_rules"):
+        claims(x).sum().backward()
+    assert x.grad is None

@@ -116,7 +116,13 @@ def reverse_sweep(order, seeds: dict, create_graph: bool = False, keep=None, sto
                     if rule is None:
                         continue
                     if values is not None:
-                        gi = rule(g, node._data, *values, **params)
+                        try:
+                            gi = rule(g, node._data, *values, **params)
+                        except (AttributeError, TypeError) as e:
+                            raise TypeError(f"the vjp rule of {describe(node)} (input {i}) failed on bare arrays: "
+                                            f"{e}. Its row says array_rules=True, so its rules may use only "
+                                            "operators, .shape/.ndim and the table's primitives (tg.exp(a), not "
+                                            "a.exp()); write them so, or drop array_rules=True") from e
                     elif arrays:
                         gi = _tensor_rule(rule, g, node)
                     else:
