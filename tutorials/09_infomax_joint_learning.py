@@ -462,7 +462,9 @@ train = partial(jl.train, seeds=SEEDS, steps=STEPS, lr_i=LR_I, log_every=LOG_EVE
 # 一个程序只对一个标量求梯度，所以要一点安排：每个网络的误差乘上 c_s = 1 再相加，对 c 的梯度就是每个网络的误差 e_s；
 # 熵 H（`jl.entropy`，就是 `infomax_grad` 求导的那个函数）里的 α、β 作为单独的参数传入，u、v 经过 `stop_gradient`，
 # 于是一次反向扫描同时给出 ∂e/∂(权重, α, β) 和 ∂H/∂(α, β)，互不混淆。
-# 下面在一个种子上各训练 300 步核对（`tests/test_teach_joint_learning.py` 也核对）：
+# 每一步只向程序要这一步用得到的量（(b) 不要 ∂e/∂α，(a′) 不要输出单元的熵；记录夹角余弦的那些步全要），
+# 输出不依赖的行 `tg.jit` 根本不写（死代码删除），程序更短，算出的数不变。
+# 下面在一个种子上各训练 300 步核对（`tests/test_teach_joint_learning.py` 对四种方法都核对）：
 
 # %%
 check = {c: jl.train("a", "saturating", seeds=[0], steps=300, lr_w=3.0, lr_i=LR_I, compiled=c) for c in (False, True)}
@@ -473,7 +475,7 @@ print(f"300 步：即时引擎 {check[False]['seconds']:.2f} s，编译的程序
 assert same
 
 # %% [markdown]
-# 两个任务 × 四种方法 × 每个 η_W，一次训练 len(SEEDS) 个网络（完整运行这一格 CPU 时间约 2 分钟）：
+# 两个任务 × 四种方法 × 每个 η_W，一次训练 len(SEEDS) 个网络（完整运行这一格 CPU 时间约 1.5 分钟）：
 
 # %%
 RUNS = {}
