@@ -36,6 +36,17 @@ def test_joint_net_is_fig_3_1_without_biases():
     assert np.array_equal(alone.Wh.data[0], net.Wh.data[1])
 
 
+def test_spread_inputs_give_the_same_numbers():
+    # training passes x_i repeated for each hidden unit j: the same products w_ji x_i, bit for bit
+    X, _ = jl.task_arrays("saturating", [0, 1, 2])
+    net = jl.JointNet([0, 1, 2], 2, jl.K_HIDDEN)
+    Xs = net.spread(X)
+    assert Xs.shape == (jl.N_SAMPLES, 3, jl.K_HIDDEN, 2) and np.all(Xs == X[:, :, None, :])
+    y = net(Tensor(X)).data
+    u = net.u.data
+    assert np.array_equal(net(Tensor(Xs)).data, y) and np.array_equal(net.u.data, u)
+
+
 def test_train_moves_only_what_each_method_moves():
     kw = dict(seeds=[0], steps=3, lr_w=1.0, log_every=1)
     b = jl.train("b", "moons", **kw)
