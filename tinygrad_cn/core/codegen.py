@@ -28,6 +28,7 @@ import numpy as np
 
 from . import primitives as P
 from .graph import node_names, toposort
+from .rewrites import fresh, is_ufunc, literal, rewrite, shares_logistic
 from .tensor import Tensor
 
 __all__ = ["Program", "Retrace", "build"]
@@ -50,21 +51,6 @@ class Program:
         print(self.text)
 
 
-def _literal(v):
-    """Python source for a static parameter, or None when it has none (then it is bound by name)."""
-    if v is None or isinstance(v, (bool, int, float, str)):
-        return repr(v)
-    if isinstance(v, tuple):
-        items = [_literal(x) for x in v]
-        if any(i is None for i in items):
-            return None
-        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
-    if isinstance(v, slice):
-        parts = [_literal(x) for x in (v.start, v.stop, v.step)]
-        return None if any(p is None for p in parts) else f"slice({', '.join(parts)})"
-    return None
-
-
 def _value_text(t: Tensor):
     """A constant whose entries are all equal, as the number (the 1 of h5 = h4 + 1); else None."""
     flat = np.ravel(t.data)
@@ -78,84 +64,6 @@ def _value_text(t: Tensor):
 # call np.square or np.sqrt instead of np.power
 _OPERATORS = {np.add: "{0} + {1}", np.subtract: "{0} - {1}", np.multiply: "{0} * {1}", np.true_divide: "{0} / {1}",
               np.negative: "-{0}", np.matmul: "{0} @ {1}"}
-
-
-def _fresh(node) -> bool:
-    """The node's value is a new array that no other value is a view of (a ufunc's, matmul's, or
-    an inline σ's or σ′'s)."""
-    return node.prim is not None and (isinstance(node.prim.forward, np.ufunc) or node.prim is P.matmul
-                                      or _shares_logistic(node))
-
-
-def _is_ufunc(node) -> bool:
-    fwd = node.prim.forward if node.prim is not None else None
-    return isinstance(fwd, np.ufunc) and fwd.signature is None
-
-
-def _differ(xs, ys) -> bool:
-    """Two tuples of tensors hold different objects (``==`` on Tensors is elementwise)."""
-    return any(x is not y for x, y in zip(xs, ys))
-
-
-def _params_key(params):
-    items = tuple(sorted((k, _literal(v)) for k, v in (params or {}).items()))
-    return None if any(v is None for _, v in items) else items
-
-
-def _rewrite(order, is_leaf, is_input) -> dict:
-    """Rewrites that keep every value (checked by the table test): a transpose of a transpose is
-    one transpose, or none; a broadcast_to that feeds an elementwise ufunc is left to the ufunc's
-    own broadcasting; x · 1 with a constant 1 is x, when x is a fresh array of the product's shape
-    and dtype (IEEE multiplication by 1 is exact, ±0, ±inf and NaN included); the same primitive
-    on the same inputs is computed once. Returns {id(node): replacement}; a node with new inputs
-    is a new (unrecorded) Tensor. ``is_input``: a leaf read at call time (not a constant)."""
-    sub, seen, const = {}, {}, set()
-    for n in order:
-        if is_leaf(n):
-            if not is_input(n):
-                const.add(id(n))
-            continue
-        ins, params = tuple(sub.get(id(i), i) for i in n.inputs), n.params
-        fixed = [id(i) in const for i in n.inputs]
-        if all(fixed):
-            const.add(id(n))
-        elif n.prim is P.mul and (x := _times_one(n, ins, fixed)) is not None:
-            sub[id(n)] = x
-            continue
-        if n.prim is P.transpose and ins[0].prim is P.transpose and not is_leaf(ins[0]):
-            inner = ins[0]
-            params = {"axes": tuple(inner.params["axes"][a] for a in n.params["axes"])}
-            ins = (sub.get(id(inner.inputs[0]), inner.inputs[0]),)
-            if params["axes"] == tuple(range(len(params["axes"]))):
-                sub[id(n)] = ins[0]
-                continue
-        elif _is_ufunc(n):
-            flat = tuple(i.inputs[0] if i.prim is P.broadcast_to and not is_leaf(i) else i for i in ins)
-            if _differ(flat, ins) and np.broadcast_shapes(*(i.shape for i in flat)) == n.shape:
-                ins = tuple(sub.get(id(i), i) for i in flat)
-        if _differ(ins, n.inputs) or params is not n.params:
-            m = Tensor.wrap(n.data, n.requires_grad, n.name)
-            m.prim, m.inputs, m.params, m.seq = n.prim, ins, params, n.seq
-            sub[id(n)] = m
-        pk = _params_key(params)
-        if pk is not None:
-            key = (id(n.prim), tuple(id(i) for i in ins), pk)
-            if key in seen:
-                sub[id(n)] = seen[key]
-            else:
-                seen[key] = sub.get(id(n), n)
-    return sub
-
-
-def _times_one(n, ins, fixed):
-    """The factor x of the product ``n`` = x · 1 (``fixed``: which inputs are constants), if x may
-    stand for it, else None."""
-    for k in (0, 1):
-        x, one = ins[k], ins[1 - k]
-        if (fixed[1 - k] and not fixed[k] and _fresh(x) and x.shape == n.shape and x.dtype == n.dtype
-                and one.dtype.kind in "fiub" and np.all(one.data == 1)):
-            return x
-    return None
 
 
 def _fast_form(n, x, scalar):
@@ -209,7 +117,7 @@ def build(outputs, args, start: int, back_start: int, guards=(), derived=(), lab
         return toposort(list(outs) + [g[0] for g in guards], stop=arg_ids, constants=True, swept_ok=True, since=start)
     def is_input(n):
         return id(n) in arg_ids or n.seq < start
-    sub = _rewrite(program(outputs, guards), lambda n: n.prim is None or is_input(n), is_input)
+    sub = rewrite(program(outputs, guards), lambda n: n.prim is None or is_input(n), is_input)
     for old_id, new in list(sub.items()):
         names.setdefault(id(new), names.get(old_id, "?"))
     outputs = [sub.get(id(o), o) for o in outputs]
@@ -328,7 +236,7 @@ class _Writer:
         else:
             name = self.names.get(key, f"v{count}")
             py[key], disp[key] = self.ident(name, f"v{count}"), name
-        if _shares_logistic(n):
+        if shares_logistic(n):
             call = self.sigmoids(n)
         else:
             call = _fast_form(n, py[id(n.inputs[0])], self.scalar) if len(n.inputs) == 1 else None
@@ -338,7 +246,7 @@ class _Writer:
             call = _OPERATORS[fwd].format(*(py[id(i)] for i in n.inputs))
         if call is None:
             argv = [py[id(i)] for i in n.inputs]
-            argv += [f"{p}={_literal(v) or self.bind(v, 'q')}" for p, v in (n.params or {}).items()]
+            argv += [f"{p}={literal(v) or self.bind(v, 'q')}" for p, v in (n.params or {}).items()]
             argv += [f"out={py[id(out)]}"] if out is not None else []
             call = f"{self.bind(prim.forward, prim.name if prim.name.isidentifier() else 'p')}({', '.join(argv)})"
         form = prim.notation.write([disp[id(i)] for i in n.inputs], [self.prec[id(i)] for i in n.inputs])
@@ -391,11 +299,6 @@ def _compiled(src: str):
     return compile(src, "<tg.jit program>", "exec")
 
 
-def _shares_logistic(n) -> bool:
-    """``n`` is σ or σ′ of a floating array, which ``_Writer.sigmoids`` writes inline."""
-    return n.prim in (P.sigmoid, P.sigmoid_slope) and n.inputs[0].dtype.kind == "f" and n.inputs[0].ndim > 0
-
-
 def _guard_lines(var, reads, bind):
     """Lines that raise Retrace when ``var`` differs from what Python read of it while tracing."""
     lines = []
@@ -410,13 +313,13 @@ def _inplace_target(n, position, consumers, last_use, kind, outs, guard_at):
     """An input of the elementwise ufunc node ``n`` whose buffer ``n`` may overwrite: a fresh
     array (a ufunc's or matmul's) of ``n``'s shape and dtype that only ufuncs read (so no view of
     it exists) and that nothing reads after ``n``."""
-    if not _is_ufunc(n) or n.ndim == 0:
+    if not is_ufunc(n) or n.ndim == 0:
         return None
     p = position[id(n)]
     for i in n.inputs:
         key = id(i)
-        if (kind.get(key) == "node" and _fresh(i) and key not in outs and key not in guard_at
+        if (kind.get(key) == "node" and fresh(i) and key not in outs and key not in guard_at
                 and i.shape == n.shape and i.dtype == n.dtype and last_use.get(key) == p
-                and all(_fresh(c) for c in consumers.get(key, ()))):
+                and all(fresh(c) for c in consumers.get(key, ()))):
             return i
     return None
