@@ -97,8 +97,8 @@ def _bits(x):
 @SEEDS
 @given(seed=st.integers(0, 2**32 - 1), single=st.booleans())
 def test_rules_run_on_bare_arrays_give_the_tensor_rules_bits(name, seed, single):
-    # backward() runs these rows' vjp rules on the bare arrays (no tensor per op): the same NumPy
-    # calls, so the same bits as the rules run on tensors, in float64 and float32, signed zeros too
+    # plain backward() and jvp run these rows' rules on the bare arrays (no tensor per op): the same
+    # NumPy calls, so the same bits as the rules run on tensors, in float64 and float32, ±0 too
     row = tg.PRIMITIVES[name]
     rng = np.random.default_rng(seed)
     arrays, params = row.sample(rng)
@@ -106,20 +106,25 @@ def test_rules_run_on_bare_arrays_give_the_tensor_rules_bits(name, seed, single)
     arrays = [np.asarray(a, dtype) if np.asarray(a).dtype.kind == "f" else np.asarray(a) for a in arrays]
     inputs = [tg.Tensor(a, requires_grad=a.dtype.kind == "f") for a in arrays]
     out = row(*inputs, **params)
-    g = np.asarray(rng.standard_normal(out.shape), dtype)
-    g.flat[:2] = (0.0, -0.0)[:g.size]
-    for i in range(len(inputs)):
-        rule = row.vjp[i]
-        if rule is None or not inputs[i].requires_grad:
-            continue
-        with tg.no_grad():
-            on_tensors = rule(tg.Tensor(g), out, *inputs, **params)
-        token = enter_mode(grad=False, arrays=True)
-        try:
-            on_arrays = rule(g, out.data, *arrays, **params)
-        finally:
-            exit_mode(token)
-        assert _bits(on_arrays) == _bits(on_tensors.data), f"{name}: the rule of input {i} on arrays differs"
+
+    def signed(shape):
+        v = np.asarray(rng.standard_normal(shape), dtype)
+        v.flat[:2] = (0.0, -0.0)[:v.size]
+        return v
+    for kind, rules in (("vjp", row.vjp), ("jvp", row.jvp)):
+        for i in range(len(inputs)):
+            rule = rules[i]
+            if rule is None or not inputs[i].requires_grad:
+                continue
+            v = signed(out.shape if kind == "vjp" else inputs[i].shape)
+            with tg.no_grad():
+                on_tensors = rule(tg.Tensor(v), out, *inputs, **params)
+            token = enter_mode(grad=False, arrays=True)
+            try:
+                on_arrays = rule(v, out.data, *arrays, **params)
+            finally:
+                exit_mode(token)
+            assert _bits(on_arrays) == _bits(on_tensors.data), f"{name}: the {kind} rule of input {i} differs"
 
 
 # ---- a primitive defined in user code, in one place --------------------------------------------------

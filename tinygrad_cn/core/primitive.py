@@ -81,9 +81,9 @@ class Primitive:
     says which inputs sit on or within ``eps`` of such a point (a bool, or a bool array per input
     entry), so ``check_grad`` can name the convention there. ``smooth=False`` keeps the row out of
     the second-order checks. ``array_rules=True`` declares that the vjp rules use only operators,
-    ``.shape``/``.ndim`` and the table's primitives, so ``backward()`` (which records nothing) may
-    run them on the bare arrays instead of tensors, the same NumPy calls without making a tensor per
-    op (the package's rows do; the table test holds the two ways bit for bit equal). A taken
+    ``.shape``/``.ndim`` and the table's primitives, so ``backward()`` and ``jvp`` (when they record
+    nothing) may run them on the bare arrays instead of tensors, the same NumPy calls without making
+    a tensor per op (the package's rows do; the table test holds the two ways bit for bit equal). A taken
     ``name`` raises ValueError."""
 
     __slots__ = ("name", "forward", "vjp", "jvp", "notation", "sample", "differentiable", "linear",

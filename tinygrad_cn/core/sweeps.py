@@ -14,9 +14,10 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 
+from . import primitives as P
 from .errors import AnomalyError, MutationError, ShapeError
-from .graph import anomaly_enabled, check_finite, describe, enter_mode, exit_mode, grad_mode, mark_swept, toposort
-from .ops import broadcast_to, sum_to
+from .graph import anomaly_enabled, check_finite, describe, enter_mode, exit_mode, mark_swept, toposort
+from .ops import sum_to
 from .tensor import Tensor, last_write, make_node
 
 __all__ = ["reverse_sweep", "forward_sweep", "backward", "zero_grad", "cotangent_for", "count_sweeps", "SweepCount"]
@@ -147,7 +148,8 @@ def _values(inputs):
 
 
 def _tensor_rule(rule, g, node):
-    """A rule of a row without ``array_rules``, run on tensors within an array sweep: its array."""
+    """A rule of a row without ``array_rules``, run on tensors within an array sweep (``g`` a
+    cotangent or a tangent): its array."""
     token = enter_mode(arrays=False)
     try:
         return rule(Tensor.wrap(g), node, *node.inputs, **node.params)._data
@@ -181,26 +183,40 @@ def _checked_vjp(rule, i, g, node):
 
 def forward_sweep(order, seeds: dict, create_graph: bool = False) -> dict:
     """Run the jvp rules over ``order`` (``toposort``'s) from ``seeds`` ({id(node): tangent});
-    returns {id(node): tangent} for every node the seeds reach."""
+    returns {id(node): tangent} for every node the seeds reach. Unless ``create_graph``, the
+    tangents are bare arrays while it runs, as in ``reverse_sweep``."""
     _count("forward")
-    tan, written = dict(seeds), last_write()
-    with grad_mode(create_graph), _gc_paused():
-        for node in order:
-            prim = node.prim
-            if prim is None or id(node) in tan:
-                continue
-            acc = None
-            inputs, params = node.inputs, node.params
-            if written > node.seq:
-                _check_unchanged(node)
-            for i, inp in enumerate(inputs):
-                t = tan.get(id(inp))
-                if t is not None and prim.jvp[i] is not None:
-                    c = prim.jvp[i](t, node, *inputs, **params)
+    arrays, written = not create_graph, last_write()
+    tan = {key: t._data for key, t in seeds.items()} if arrays else dict(seeds)
+    with _gc_paused():
+        token = enter_mode(grad=create_graph, arrays=arrays)
+        try:
+            for node in order:
+                prim = node.prim
+                if prim is None or id(node) in tan:
+                    continue
+                acc = None
+                inputs, params = node.inputs, node.params
+                if written > node.seq:
+                    _check_unchanged(node)
+                values = _values(inputs) if arrays and prim.array_rules else None
+                for i, inp in enumerate(inputs):
+                    t = tan.get(id(inp))
+                    rule = prim.jvp[i]
+                    if t is None or rule is None:
+                        continue
+                    if values is not None:
+                        c = rule(t, node._data, *values, **params)
+                    elif arrays:
+                        c = _tensor_rule(rule, t, node)
+                    else:
+                        c = rule(t, node, *inputs, **params)
                     acc = c if acc is None else acc + c
-            if acc is not None:
-                tan[id(node)] = acc if acc.shape == node.shape else broadcast_to(acc, node.shape)
-    return tan
+                if acc is not None:
+                    tan[id(node)] = acc if acc.shape == node._data.shape else P.broadcast_to(acc, shape=node.shape)
+        finally:
+            exit_mode(token)
+    return {key: Tensor.wrap(t) for key, t in tan.items()} if arrays else tan
 
 
 def cotangent_for(out: Tensor, gradient, who: str) -> Tensor:

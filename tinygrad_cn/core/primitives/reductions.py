@@ -134,5 +134,5 @@ def _matmul_np(a, b):
 
 # a @ b for matrices, batches of matrices and vectors
 matmul = Primitive("matmul", _matmul_np, vjp=(_matmul_vjp_a, _matmul_vjp_b),
-                   jvp=(lambda t, o, a, b: t @ b, lambda t, o, a, b: a @ t),
+                   jvp=(lambda t, o, a, b: matmul(t, b), lambda t, o, a, b: matmul(a, t)),
                    notation=Notation("@", "{0} {1}", "{0} @ {1}", 2), sample=_matmul_sample, array_rules=True)
