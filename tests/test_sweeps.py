@@ -107,3 +107,10 @@ def test_a_user_row_runs_tensor_rules_and_a_wrong_array_rules_claim_is_named():
     with pytest.raises(TypeError, match=r"test_sweeps_claims_arrays node .* failed on bare arrays.*drop array_rules"):
         claims(x).sum().backward()
     assert x.grad is None
+
+
+def test_a_wrong_array_rules_claim_is_named_in_forward_mode_too():
+    claims = tg.Primitive("test_sweeps_claims_arrays_jvp", np.exp, vjp=(lambda g, o, a: g * a.exp(),),
+                          jvp=(lambda t, o, a: t * a.exp(),), array_rules=True)
+    with pytest.raises(TypeError, match=r"jvp rule of the test_sweeps_claims_arrays_jvp node .* failed on bare arrays"):
+        tg.jvp(lambda x: claims(x).sum(), (tg.Tensor([0.5]),), (tg.Tensor([1.0]),))

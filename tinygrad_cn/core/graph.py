@@ -24,8 +24,8 @@ __all__ = ["Mode", "RECORDING", "current_mode", "enter_mode", "exit_mode", "is_g
            "check_finite", "record", "toposort", "mark_swept", "describe", "node_names", "is_constant"]
 
 class Mode(NamedTuple):
-    """The recording modes of one thread (interned: ``is`` compares them). ``arrays``: the reverse
-    sweep is running vjp rules on bare arrays (see ``Primitive``'s ``array_rules``)."""
+    """The recording modes of one thread (interned: ``is`` compares them). ``arrays``: a sweep is
+    running vjp or jvp rules on bare arrays (see ``Primitive``'s ``array_rules``)."""
     grad: bool
     anomaly: bool
     everything: bool

@@ -80,11 +80,11 @@ class Primitive:
     do where the function has no derivative (e.g. "relu'(0) = 0"); ``kink(eps, *arrays, **params)``
     says which inputs sit on or within ``eps`` of such a point (a bool, or a bool array per input
     entry), so ``check_grad`` can name the convention there. ``smooth=False`` keeps the row out of
-    the second-order checks. ``array_rules=True`` declares that the vjp rules use only operators,
-    ``.shape``/``.ndim`` and the table's primitives, so ``backward()`` and ``jvp`` (when they record
-    nothing) may run them on the bare arrays instead of tensors, the same NumPy calls without making
-    a tensor per op (the package's rows do; the table test holds the two ways bit for bit equal). A taken
-    ``name`` raises ValueError."""
+    the second-order checks. ``array_rules=True`` declares that the rules (vjp and jvp) use only
+    operators, ``.shape``/``.ndim`` and the table's primitives, so ``backward()`` and ``jvp`` (when
+    they record nothing) may run them on the bare arrays instead of tensors: the same NumPy calls
+    without a tensor per op (the package's rows do; the table test holds the two ways bit for bit
+    equal). A taken ``name`` raises ValueError."""
 
     __slots__ = ("name", "forward", "vjp", "jvp", "notation", "sample", "differentiable", "linear",
                  "convention", "kink", "smooth", "array_rules", "call", "__weakref__")
@@ -143,7 +143,7 @@ def caller(prim: Primitive) -> Callable[..., Tensor]:
     floating dtype of the first floating Tensor input); runs the NumPy forward and records the node
     if it needs a gradient. On a shape error nothing is recorded and no tensor changes. Every eager
     op costs one call of it: Tensor inputs skip the coercion, one or two inputs skip the list. While
-    the reverse sweep runs rules on bare arrays (``Mode.arrays``), it returns the forward's array:
+    a sweep runs rules on bare arrays (``Mode.arrays``), it returns the forward's array:
     a Python number then meets the array as NumPy's weak scalar, which takes the array's dtype, as
     the coercion would."""
     forward = _OPERATOR_FORMS.get(prim.forward, prim.forward)

@@ -120,10 +120,7 @@ def reverse_sweep(order, seeds: dict, create_graph: bool = False, keep=None, sto
                         try:
                             gi = rule(g, node._data, *values, **params)
                         except (AttributeError, TypeError) as e:
-                            raise TypeError(f"the vjp rule of {describe(node)} (input {i}) failed on bare arrays: "
-                                            f"{e}. Its row says array_rules=True, so its rules may use only "
-                                            "operators, .shape/.ndim and the table's primitives (tg.exp(a), not "
-                                            "a.exp()); write them so, or drop array_rules=True") from e
+                            raise _array_rule_error("vjp", i, node, e) from e
                     elif arrays:
                         gi = _tensor_rule(rule, g, node)
                     else:
@@ -145,6 +142,12 @@ def _values(inputs):
     if len(inputs) == 1:
         return (inputs[0]._data,)
     return [t._data for t in inputs]
+
+
+def _array_rule_error(kind, i, node, e):
+    return TypeError(f"the {kind} rule of {describe(node)} (input {i}) failed on bare arrays: {e}. Its row "
+                     "says array_rules=True, so its rules may use only operators, .shape/.ndim and the "
+                     "table's primitives (tg.exp(a), not a.exp()); write them so, or drop array_rules=True")
 
 
 def _tensor_rule(rule, g, node):
@@ -206,7 +209,10 @@ def forward_sweep(order, seeds: dict, create_graph: bool = False) -> dict:
                     if t is None or rule is None:
                         continue
                     if values is not None:
-                        c = rule(t, node._data, *values, **params)
+                        try:
+                            c = rule(t, node._data, *values, **params)
+                        except (AttributeError, TypeError) as e:
+                            raise _array_rule_error("jvp", i, node, e) from e
                     elif arrays:
                         c = _tensor_rule(rule, t, node)
                     else:
