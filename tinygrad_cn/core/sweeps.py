@@ -106,7 +106,7 @@ def reverse_sweep(order, seeds: dict, create_graph: bool = False, keep=None, sto
                 prim = node.prim
                 if prim is None or (stop and id(node) in stop):
                     continue
-                inputs, params = node.inputs, node.params
+                inputs = node.inputs
                 if written > node.seq:
                     _check_unchanged(node)
                 values = _values(inputs) if arrays and prim.array_rules else None
@@ -116,15 +116,7 @@ def reverse_sweep(order, seeds: dict, create_graph: bool = False, keep=None, sto
                     rule = prim.vjp[i]
                     if rule is None:
                         continue
-                    if values is not None:
-                        try:
-                            gi = rule(g, node._data, *values, **params)
-                        except (AttributeError, TypeError) as e:
-                            raise _array_rule_error("vjp", i, node, e) from e
-                    elif arrays:
-                        gi = _tensor_rule(rule, g, node)
-                    else:
-                        gi = _checked_vjp(rule, i, g, node) if anomaly else rule(g, node, *inputs, **params)
+                    gi = _checked_vjp(rule, i, g, node) if anomaly else _run(rule, "vjp", i, g, node, values, arrays)
                     if gi.shape != inp._data.shape:
                         gi = sum_to(gi, inp.shape)
                     prev = by_node.get(inp)
@@ -144,18 +136,23 @@ def _values(inputs):
     return [t._data for t in inputs]
 
 
-def _array_rule_error(kind, i, node, e):
-    return TypeError(f"the {kind} rule of {describe(node)} (input {i}) failed on bare arrays: {e}. Its row "
-                     "says array_rules=True, so its rules may use only operators, .shape/.ndim and the "
-                     "table's primitives (tg.exp(a), not a.exp()); write them so, or drop array_rules=True")
-
-
-def _tensor_rule(rule, g, node):
-    """A rule of a row without ``array_rules``, run on tensors within an array sweep (``g`` a
-    cotangent or a tangent): its array."""
+def _run(rule, kind, i, v, node, values, arrays):
+    """``node``'s ``kind`` rule for input ``i`` applied to ``v`` (a cotangent or a tangent): on the
+    bare arrays ``values`` (its row has ``array_rules``), on tensors within an array sweep (a
+    user's row: ``v``'s array in, the result's array out), or on tensors (a recording sweep)."""
+    if values is not None:
+        try:
+            return rule(v, node._data, *values, **node.params)
+        except (AttributeError, TypeError) as e:
+            raise TypeError(f"the {kind} rule of {describe(node)} (input {i}) failed on bare arrays: {e}. Its "
+                            "row says array_rules=True, so its rules may use only operators, .shape/.ndim and "
+                            "the table's primitives (tg.exp(a), not a.exp()); write them so, or drop "
+                            "array_rules=True") from e
+    if not arrays:
+        return rule(v, node, *node.inputs, **node.params)
     token = enter_mode(arrays=False)
     try:
-        return rule(Tensor.wrap(g), node, *node.inputs, **node.params)._data
+        return rule(Tensor.wrap(v), node, *node.inputs, **node.params)._data
     finally:
         exit_mode(token)
 
@@ -199,7 +196,7 @@ def forward_sweep(order, seeds: dict, create_graph: bool = False) -> dict:
                 if prim is None or id(node) in tan:
                     continue
                 acc = None
-                inputs, params = node.inputs, node.params
+                inputs = node.inputs
                 if written > node.seq:
                     _check_unchanged(node)
                 values = _values(inputs) if arrays and prim.array_rules else None
@@ -208,15 +205,7 @@ def forward_sweep(order, seeds: dict, create_graph: bool = False) -> dict:
                     rule = prim.jvp[i]
                     if t is None or rule is None:
                         continue
-                    if values is not None:
-                        try:
-                            c = rule(t, node._data, *values, **params)
-                        except (AttributeError, TypeError) as e:
-                            raise _array_rule_error("jvp", i, node, e) from e
-                    elif arrays:
-                        c = _tensor_rule(rule, t, node)
-                    else:
-                        c = rule(t, node, *inputs, **params)
+                    c = _run(rule, "jvp", i, t, node, values, arrays)
                     acc = c if acc is None else acc + c
                 if acc is not None:
                     tan[id(node)] = acc if acc.shape == node._data.shape else P.broadcast_to(acc, shape=node.shape)
